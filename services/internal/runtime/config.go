@@ -44,3 +44,11 @@ func (c *Common) Register(fs *flag.FlagSet, adminPort int) {
 	fs.DurationVar(&c.ShutdownTimeout, "shutdown-timeout", 30*time.Second, "deadline for the whole graceful shutdown")
 	fs.DurationVar(&c.DrainWindow, "drain-window", 5*time.Second, "window over which parked long-polls are answered on shutdown")
 }
+
+func hostname() string {
+	h, err := os.Hostname()
+	if err != nil || h == "" {
+		return "localhost"
+	}
+	return h
+}

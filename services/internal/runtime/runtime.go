@@ -14,6 +14,7 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/hashicorp/consul/api"
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/rs/zerolog"
 )
@@ -55,6 +56,8 @@ type Runtime struct {
 	adminLn net.Listener
 	ready   atomic.Bool
 	steps   [numPhases][]step
+
+	consul *api.Client // set on first use
 
 	failOnce sync.Once
 	failed   chan error // one slot: the first component failure ends Run
