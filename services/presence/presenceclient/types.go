@@ -4,7 +4,10 @@
 // for its users instead of failing the whole answer.
 package presenceclient
 
-import "time"
+import (
+	"errors"
+	"time"
+)
 
 // State is a user's presence.
 type State int
@@ -41,3 +44,27 @@ type Entry struct {
 	User int64
 	Idle time.Duration
 }
+
+// ErrInvalid marks a request the presence tier refuses as malformed or out of
+// bounds (a typed InvalidInput, or the same check made before sending);
+// retrying it unchanged fails again.
+var ErrInvalid = errors.New("invalid presence request")
+
+// ErrUnavailable: no presence instance is known, or none could be reached.
+var ErrUnavailable = errors.New("presence unavailable")
+
+// Limits of the PresenceService contract, checked on both ends.
+const (
+	// MaxReport bounds the entries of one report call.
+	MaxReport = 100_000
+	// MaxGet bounds the users of one multiGet or changedSince call.
+	MaxGet = 10_000
+	// MaxReporterLen bounds a reporter id, in bytes.
+	MaxReporterLen = 128
+	// MinInterval and MaxInterval bound a reporter's interval.
+	MinInterval = 100 * time.Millisecond
+	MaxInterval = 10 * time.Minute
+	// MaxIdle bounds a reported idle time (a year: anything longer is a bug
+	// in the reporter, not an idle user).
+	MaxIdle = 365 * 24 * time.Hour
+)
