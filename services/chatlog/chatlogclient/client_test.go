@@ -29,7 +29,6 @@ func newClient(t *testing.T, fakes ...*fake) *Client {
 	return c
 }
 
-
 func TestConversationID(t *testing.T) {
 	if a, b := ConversationID(7, 3), ConversationID(3, 7); a != "d:3:7" || b != a {
 		t.Fatalf("ConversationID(7,3) = %q, (3,7) = %q; want both d:3:7", a, b)
@@ -102,7 +101,9 @@ func TestNotOwnerTwiceIsUnavailable(t *testing.T) {
 		}
 	})
 	selfish := startFake(t, func(f *fake) {
-		f.onAppend = func(*chatlogt.AppendRequest) (*commont.Message, error) { return nil, &commont.NotOwner{Message: "no owner"} }
+		f.onAppend = func(*chatlogt.AppendRequest) (*commont.Message, error) {
+			return nil, &commont.NotOwner{Message: "no owner"}
+		}
 	})
 	for _, tc := range []struct {
 		name string
