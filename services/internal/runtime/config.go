@@ -34,10 +34,9 @@ type Common struct {
 
 // Register adds the common flags to fs with adminPort as the default port.
 func (c *Common) Register(fs *flag.FlagSet, adminPort int) {
-	host, _ := os.Hostname()
 	fs.StringVar(&c.Instance, "instance", "", "instance id (default hostname-pid)")
 	fs.StringVar(&c.AdminAddr, "admin-addr", ports.Addr("", adminPort), "admin HTTP address: health, metrics, pprof")
-	fs.StringVar(&c.Advertise, "advertise", "", "host peers use to reach this instance (default listen host, else "+host+")")
+	fs.StringVar(&c.Advertise, "advertise", "", "host peers use to reach this instance (default: the listen host, else the first non-loopback IPv4)")
 	fs.StringVar(&c.Consul, "consul", "", "Consul agent HTTP address (host:port); empty uses static discovery")
 	fs.StringVar(&c.LogLevel, "log-level", "info", "log level: debug, info, warn, error")
 	fs.StringVar(&c.LogFormat, "log-format", "auto", "log format: json, console, auto")

@@ -85,16 +85,30 @@ func (r *Runtime) Announce(ctx context.Context, inst discovery.Instance) error {
 }
 
 // AdvertiseAddr is the address peers should dial for a listener bound at
-// bound: the -advertise host if set, else the bound host, else the hostname.
+// bound: the -advertise host if set, else the bound host, else (bound to all
+// addresses, as in a container) the first non-loopback IPv4 address, else
+// the hostname.
 func (r *Runtime) AdvertiseAddr(bound net.Addr) string {
 	host, port, _ := net.SplitHostPort(bound.String())
 	switch {
 	case r.Config.Advertise != "":
 		host = r.Config.Advertise
 	case host == "" || host == "::" || host == "0.0.0.0":
-		host = hostname()
+		host = outboundIP()
 	}
 	return net.JoinHostPort(host, port)
+}
+
+func outboundIP() string {
+	addrs, err := net.InterfaceAddrs()
+	if err == nil {
+		for _, a := range addrs {
+			if ip, ok := a.(*net.IPNet); ok && !ip.IP.IsLoopback() && ip.IP.To4() != nil {
+				return ip.IP.String()
+			}
+		}
+	}
+	return hostname()
 }
 
 // ParseStatic reads a static instance list: comma-separated Thrift addresses,
