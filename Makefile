@@ -50,7 +50,7 @@ up: images ## docker compose up: Consul plus every service
 down: ## docker compose down
 	bash scripts/compose.sh down -v --remove-orphans
 
-compose-test: images ## bring the compose stack up, smoke-test it, kill a channel, tear down
+compose-test: build ## bring the compose stack up, smoke-test it, kill a channel, tear down
 	bash scripts/compose-test.sh
 
 bench: bench-presence bench-chatlog bench-channel ## every benchmark

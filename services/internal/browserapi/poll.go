@@ -1,0 +1,66 @@
+package browserapi
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"net/url"
+	"strconv"
+)
+
+// PollAnswer is one long-poll answer.
+type PollAnswer struct {
+	Type     string `json:"type"`
+	Epoch    int64  `json:"epoch"`
+	Seq      int64  `json:"seq"`
+	Messages []struct {
+		Seq     int64           `json:"seq"`
+		Payload json.RawMessage `json:"payload"`
+	} `json:"messages"`
+}
+
+// Payload is the part of a queued payload tests look at.
+type Payload struct {
+	Kind    string  `json:"kind"`
+	Message Message `json:"message"`
+}
+
+// Poll long-polls once from the client's cursor and advances it: after
+// messages to their last seq, after reset to the new epoch, after moved by
+// booting again. It returns the chat messages received.
+func (c *Client) Poll(ctx context.Context) (*PollAnswer, []Message, error) {
+	poll, err := c.base.Parse(c.Boot.PollURL)
+	if err != nil {
+		return nil, nil, fmt.Errorf("poll url %q: %w", c.Boot.PollURL, err)
+	}
+	q := url.Values{"epoch": {strconv.FormatInt(c.Boot.Epoch, 10)}, "seq": {strconv.FormatInt(c.Boot.Seq, 10)}, "idle": {"0"}}
+	poll.RawQuery = q.Encode()
+	req, err := http.NewRequestWithContext(ctx, "GET", poll.String(), nil)
+	if err != nil {
+		return nil, nil, err
+	}
+	req.Header.Set("Authorization", "Bearer "+c.Boot.Token)
+	var a PollAnswer
+	if err := c.roundTrip(req, &a); err != nil {
+		return nil, nil, err
+	}
+	var msgs []Message
+	switch a.Type {
+	case "messages":
+		for _, m := range a.Messages {
+			var p Payload
+			if json.Unmarshal(m.Payload, &p) == nil && p.Kind == "message" {
+				msgs = append(msgs, p.Message)
+			}
+		}
+		c.Boot.Seq = a.Seq
+	case "reset", "continue":
+		c.Boot.Epoch, c.Boot.Seq = a.Epoch, a.Seq
+	case "moved":
+		if err := c.Reboot(ctx); err != nil {
+			return &a, nil, err
+		}
+	}
+	return &a, msgs, nil
+}
