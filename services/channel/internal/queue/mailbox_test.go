@@ -40,7 +40,7 @@ type step struct {
 	seq     int64
 }
 
-func app(at time.Duration, p string) step { return step{at: at, payload: p} }
+func app(at time.Duration, p string) step  { return step{at: at, payload: p} }
 func ack(at time.Duration, seq int64) step { return step{at: at, poll: true, seq: seq} }
 
 func TestPoll(t *testing.T) {
