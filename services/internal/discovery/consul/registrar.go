@@ -2,7 +2,6 @@ package consul
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"maps"
 	"net"
@@ -72,7 +71,7 @@ func (r *Registrar) Register(ctx context.Context, inst discovery.Instance, healt
 	loopCtx, stop := context.WithCancel(context.Background())
 	r.reg, r.stop, r.done = reg, stop, make(chan struct{})
 	go r.keepAlive(loopCtx, reg, r.done)
-	r.log.Info().Str("instance", reg.ID).Str("check", healthURL).Msg("registered with consul")
+	r.log.Info().Str("registration", reg.ID).Str("check", healthURL).Msg("registered with consul")
 	return nil
 }
 
@@ -96,7 +95,7 @@ func (r *Registrar) Deregister(ctx context.Context) error {
 	if err := r.client.Agent().ServiceDeregisterOpts(r.reg.ID, q); err != nil && !statusIs(err, http.StatusNotFound) {
 		return fmt.Errorf("deregister %s from consul: %w", r.reg.ID, err)
 	}
-	r.log.Info().Str("instance", r.reg.ID).Msg("deregistered from consul")
+	r.log.Info().Str("registration", r.reg.ID).Msg("deregistered from consul")
 	r.reg = nil
 	return nil
 }
@@ -119,9 +118,9 @@ func (r *Registrar) keepAlive(ctx context.Context, reg *api.AgentServiceRegistra
 			return
 		case err != nil:
 			failures++
-			r.log.Warn().Err(err).Str("instance", reg.ID).Int("attempt", failures).Msg("cannot verify consul registration")
+			r.log.Warn().Err(err).Str("registration", reg.ID).Int("attempt", failures).Msg("cannot verify consul registration")
 		case failures > 0:
-			r.log.Info().Str("instance", reg.ID).Msg("consul registration verified again")
+			r.log.Info().Str("registration", reg.ID).Msg("consul registration verified again")
 			failures = 0
 		}
 	}
@@ -136,7 +135,7 @@ func (r *Registrar) ensure(ctx context.Context, reg *api.AgentServiceRegistratio
 	if !statusIs(err, http.StatusNotFound) {
 		return fmt.Errorf("look up %s on the consul agent: %w", reg.ID, err)
 	}
-	r.log.Info().Str("instance", reg.ID).Msg("consul agent lost the registration; registering again")
+	r.log.Info().Str("registration", reg.ID).Msg("consul agent lost the registration; registering again")
 	return r.put(ctx, reg)
 }
 
@@ -164,7 +163,7 @@ func (r *Registrar) registration(inst discovery.Instance, healthURL string) (*ap
 		return nil, fmt.Errorf("register %s: address %q: bad port", inst.ID, inst.Addr)
 	}
 	if u, err := url.Parse(healthURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-		return nil, fmt.Errorf("register %s: health URL %q: %w", inst.ID, healthURL, errors.Join(err, errors.New("want an absolute http(s) URL")))
+		return nil, fmt.Errorf("register %s: health URL %q is not an absolute http(s) URL", inst.ID, healthURL)
 	}
 	return &api.AgentServiceRegistration{
 		ID:      inst.ID,
