@@ -17,6 +17,9 @@ type Options struct {
 	Dev bool
 	// Channels, Presences and Chatlogs are instance counts (default 1).
 	Channels, Presences, Chatlogs int
+	// Consul is a Consul agent's HTTP address; when set, services register
+	// there and find each other through it instead of static lists.
+	Consul string
 }
 
 // Stack is a running system.
@@ -57,9 +60,16 @@ func Start(t testing.TB, o Options) *Stack {
 
 	presence, chatlog := spec(s.Presences, ""), spec(s.Chatlogs, "")
 	channel := spec(s.Channels, "http_addr")
+	if o.Consul != "" {
+		presence, chatlog, channel = "", "", ""
+	}
 	common := func(p *Proc) []string {
-		return []string{"-instance", p.Name, "-admin-addr", p.AdminAddr, "-thrift-addr", p.ThriftAddr,
+		args := []string{"-instance", p.Name, "-admin-addr", p.AdminAddr, "-thrift-addr", p.ThriftAddr,
 			"-log-format", "json", "-log-level", "debug", "-shutdown-timeout", "15s", "-drain-window", "500ms"}
+		if o.Consul != "" {
+			args = append(args, "-consul", o.Consul)
+		}
+		return args
 	}
 	for _, p := range s.Chatlogs {
 		p.args = append(common(p), "-data-dir", filepath.Join(dir, p.Name), "-chatlog-addrs", chatlog)
