@@ -135,4 +135,3 @@ func login(t *testing.T, ctx context.Context, web string, user int64) *browserap
 	}
 	return c
 }
-

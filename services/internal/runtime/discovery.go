@@ -77,8 +77,12 @@ func (r *Runtime) Announce(ctx context.Context, inst discovery.Instance) error {
 		}
 		reg = consul.NewRegistrar(c, r.Log)
 	}
+	// Register retries while the agent is away; give up after a while
+	// rather than hang startup forever.
+	ctx, cancel := context.WithTimeout(ctx, 30*time.Second)
+	defer cancel()
 	if err := reg.Register(ctx, inst, r.HealthURL(host)); err != nil {
-		return fmt.Errorf("register %s: %w", inst.ID, err)
+		return err
 	}
 	r.OnStop(PhaseDeregister, "deregister", reg.Deregister)
 	return nil
