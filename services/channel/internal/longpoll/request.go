@@ -71,7 +71,9 @@ func parseRequest(rawQuery, authorization string) (request, error) {
 				err = fmt.Errorf("%w: user must be positive", errBadParam)
 			}
 		case 4:
-			r.token, err = url.QueryUnescape(v)
+			if r.token, err = url.QueryUnescape(v); err != nil {
+				err = fmt.Errorf("%w: token: %v", errBadParam, err)
+			}
 		}
 		if err != nil {
 			return r, err
