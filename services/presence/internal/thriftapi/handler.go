@@ -16,7 +16,15 @@ import (
 	commont "github.com/thriftchat/thriftchat/gen-go/common"
 	presencet "github.com/thriftchat/thriftchat/gen-go/presence"
 	"github.com/thriftchat/thriftchat/services/presence/internal/table"
-	"github.com/thriftchat/thriftchat/services/presence/presenceclient"
+)
+
+// The contract's bounds on one call, which presenceclient repeats for
+// callers (a test keeps the copies equal).
+const (
+	// MaxReport bounds the entries of one report.
+	MaxReport = 100_000
+	// MaxGet bounds the users of one multiGet or changedSince.
+	MaxGet = 10_000
 )
 
 // Handler implements presencet.PresenceService over a table.
@@ -44,8 +52,8 @@ func (h *Handler) Processor() thrift.TProcessor { return presencet.NewPresenceSe
 
 // Report takes a batch from one reporter; see the IDL.
 func (h *Handler) Report(_ context.Context, reporter string, intervalMs int32, entries []*presencet.ReportEntry) (int32, error) {
-	if len(entries) > presenceclient.MaxReport {
-		return 0, invalid("entries", "%d entries: at most %d per report", len(entries), presenceclient.MaxReport)
+	if len(entries) > MaxReport {
+		return 0, invalid("entries", "%d entries: at most %d per report", len(entries), MaxReport)
 	}
 	in := make([]table.Entry, len(entries))
 	for i, e := range entries {
@@ -86,8 +94,8 @@ func (h *Handler) ChangedSince(_ context.Context, users []commont.UserId, sinceV
 }
 
 func checkUsers(users []commont.UserId) ([]int64, error) {
-	if len(users) > presenceclient.MaxGet {
-		return nil, invalid("users", "%d users: at most %d per call", len(users), presenceclient.MaxGet)
+	if len(users) > MaxGet {
+		return nil, invalid("users", "%d users: at most %d per call", len(users), MaxGet)
 	}
 	ids := make([]int64, len(users))
 	for i, u := range users {

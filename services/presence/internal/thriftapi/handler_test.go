@@ -196,7 +196,8 @@ func TestReportThenRead(t *testing.T) {
 }
 
 func TestLimitsAgree(t *testing.T) {
-	if table.MaxReporterLen != presenceclient.MaxReporterLen || table.MinInterval != presenceclient.MinInterval ||
+	if thriftapi.MaxReport != presenceclient.MaxReport || thriftapi.MaxGet != presenceclient.MaxGet ||
+		table.MaxReporterLen != presenceclient.MaxReporterLen || table.MinInterval != presenceclient.MinInterval ||
 		table.MaxInterval != presenceclient.MaxInterval || table.MaxIdle != presenceclient.MaxIdle {
 		t.Fatal("the table's limits and presenceclient's copies of them differ")
 	}
