@@ -18,13 +18,14 @@ import (
 // Chatlog is an in-memory chatlog: idempotent appends, gap-free seqs per
 // conversation, read marks.
 type Chatlog struct {
-	mu    sync.Mutex
-	convs map[string][]chatlogclient.Message
-	byKey map[string]chatlogclient.Message // sender|clientMsgID → stored
-	reads map[string]int64                 // user|conversation → seq
-	calls int
-	fail  error
-	now   func() time.Time
+	mu      sync.Mutex
+	convs   map[string][]chatlogclient.Message
+	byKey   map[string]chatlogclient.Message // sender|clientMsgID → stored
+	reads   map[string]int64                 // user|conversation → seq
+	calls   int
+	appends int
+	fail    error
+	now     func() time.Time
 }
 
 // NewChatlog returns an empty Chatlog stamping messages with now (nil:
@@ -62,6 +63,13 @@ func (c *Chatlog) Calls() int {
 	return c.calls
 }
 
+// Appends counts Append calls, failed or not.
+func (c *Chatlog) Appends() int {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.appends
+}
+
 // ReadMark is user's read mark in conversation.
 func (c *Chatlog) ReadMark(user int64, conversation string) int64 {
 	c.mu.Lock()
@@ -77,11 +85,12 @@ func (c *Chatlog) enter() error {
 
 // Append implements chat.Chatlog.
 func (c *Chatlog) Append(_ context.Context, sender, recipient int64, text, clientMsgID string) (chatlogclient.Message, error) {
-	if err := c.enter(); err != nil {
-		c.mu.Unlock()
+	err := c.enter()
+	c.appends++
+	defer c.mu.Unlock()
+	if err != nil {
 		return chatlogclient.Message{}, err
 	}
-	defer c.mu.Unlock()
 	if sender <= 0 || recipient <= 0 || sender == recipient || text == "" || len(text) > 4000 ||
 		!utf8.ValidString(text) || clientMsgID == "" || len(clientMsgID) > 64 {
 		return chatlogclient.Message{}, fmt.Errorf("append: %w", chatlogclient.ErrInvalid)
