@@ -80,24 +80,33 @@ type Server struct {
 
 // Listen binds addr and prepares the server; call Serve to accept.
 func Listen(addr string, o Options) (*Server, error) {
+	tcp, err := net.Listen("tcp", addr)
+	if err != nil {
+		return nil, fmt.Errorf("long-poll listen %s: %w", addr, err)
+	}
+	s, err := New(tcp, o)
+	if err != nil {
+		tcp.Close()
+	}
+	return s, err
+}
+
+// New prepares the server on a bound TCP listener (bound early, so its
+// address can be advertised before the server exists); call Serve to accept.
+func New(tcp net.Listener, o Options) (*Server, error) {
 	if o.Now == nil {
 		o.Now = time.Now
 	}
 	if o.Hold <= 0 || o.Jitter < 0 || o.Jitter >= o.Hold {
 		return nil, fmt.Errorf("long-poll hold %v with jitter %v: need 0 <= jitter < hold", o.Hold, o.Jitter)
 	}
-	tcp, err := net.Listen("tcp", addr)
+	lot, err := newLot(o.Metrics.Parked, o.Log)
 	if err != nil {
-		return nil, fmt.Errorf("long-poll listen %s: %w", addr, err)
+		return nil, err
 	}
 	s := &Server{
 		shard: o.Shard, signer: o.Signer, m: o.Metrics, log: o.Log, origins: o.Origins,
-		hold: o.Hold, jitter: o.Jitter, now: o.Now, ln: newReentry(tcp), fresh: map[net.Conn]struct{}{},
-	}
-	if s.lot, err = newLot(s.m.Parked, o.Log); err != nil {
-		s.ln.Close()
-		s.ln.wait()
-		return nil, err
+		hold: o.Hold, jitter: o.Jitter, now: o.Now, ln: newReentry(tcp), lot: lot, fresh: map[net.Conn]struct{}{},
 	}
 	s.http = &http.Server{
 		Handler:           s,
