@@ -12,6 +12,7 @@ import (
 	"time"
 
 	channelt "github.com/thriftchat/thriftchat/gen-go/channel"
+	"github.com/thriftchat/thriftchat/services/channel/channelclient"
 	"github.com/thriftchat/thriftchat/services/channel/internal/config"
 	"github.com/thriftchat/thriftchat/services/channel/internal/longpoll"
 	"github.com/thriftchat/thriftchat/services/channel/internal/metrics"
@@ -19,7 +20,6 @@ import (
 	"github.com/thriftchat/thriftchat/services/channel/internal/report"
 	"github.com/thriftchat/thriftchat/services/channel/internal/shard"
 	"github.com/thriftchat/thriftchat/services/channel/internal/thriftapi"
-	"github.com/thriftchat/thriftchat/services/channel/channelclient"
 	"github.com/thriftchat/thriftchat/services/internal/discovery"
 	"github.com/thriftchat/thriftchat/services/internal/rpc"
 	"github.com/thriftchat/thriftchat/services/internal/runtime"

@@ -37,7 +37,7 @@ type Client struct {
 
 	mu     sync.Mutex
 	pools  map[string]*rpc.Pool[*channelt.ChannelServiceClient] // by Thrift address
-	pruned *discovery.View                                     // view the pools were last pruned against
+	pruned *discovery.View                                      // view the pools were last pruned against
 	closed bool
 }
 

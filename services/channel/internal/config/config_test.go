@@ -10,10 +10,10 @@ const secret = "0123456789abcdef0123456789abcdef"
 
 func TestParse(t *testing.T) {
 	tests := []struct {
-		name string
-		args []string
-		env  map[string]string
-		err  string // substring; "" for success
+		name  string
+		args  []string
+		env   map[string]string
+		err   string // substring; "" for success
 		check func(t *testing.T, c Config)
 	}{
 		{name: "defaults", args: []string{"-token-secret", secret}, check: func(t *testing.T, c Config) {
