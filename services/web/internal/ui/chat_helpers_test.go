@@ -86,3 +86,11 @@ func (tb *tab) screenshot(path string) {
 	}
 	tb.t.Logf("screenshot saved to %s", path)
 }
+
+// waitSignedOutThenSignIn signs in from the sign-in page already showing.
+func (tb *tab) waitSignedOutThenSignIn(user int64, name string) {
+	tb.t.Helper()
+	button := chromedp.CSS(fmt.Sprintf(`.demo-user[data-user="%d"]`, user))
+	tb.do("sign in as "+name, chromedp.WaitVisible(button), chromedp.Click(button))
+	tb.waitSignedIn(name)
+}

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"net/http"
 	"net/http/httptest"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -41,6 +42,7 @@ type fakeCall struct {
 	Method, Path, Query, Auth, CSRF string
 	User                            int64
 	Body                            map[string]any
+	At                              time.Time
 }
 
 // fakeFault answers one matching request instead of the fake, once.
@@ -130,17 +132,44 @@ func (f *fakeAPI) fault(user int64, path string) func(w http.ResponseWriter, r *
 	return nil
 }
 
-// callsTo returns the recorded requests to path.
+// callsTo returns the recorded requests to path ("" for all).
 func (f *fakeAPI) callsTo(path string) []fakeCall {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	var out []fakeCall
 	for _, c := range f.calls {
-		if c.Path == path {
+		if c.Path == path || path == "" {
 			out = append(out, c)
 		}
 	}
 	return out
+}
+
+// conversation returns the stored messages between a and b.
+func (f *fakeAPI) conversation(a, b int64) []fakeMsg {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return slices.Clone(f.convs[convID(a, b)])
+}
+
+// waitCalls waits until at least n requests to path were made and returns them.
+func (f *fakeAPI) waitCalls(t testing.TB, path string, n int) []fakeCall {
+	t.Helper()
+	deadline := time.Now().Add(waitFor)
+	for {
+		if calls := f.callsTo(path); len(calls) >= n {
+			return calls
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("%d requests to %s after %v, want %d", len(f.callsTo(path)), path, waitFor, n)
+		}
+		time.Sleep(10 * time.Millisecond) // polling a condition
+	}
+}
+
+// moved is a poll answer saying another instance owns the user.
+func moved(w http.ResponseWriter, r *http.Request) {
+	writeJSON(w, http.StatusOK, map[string]any{"type": "moved", "owner": "channel2", "url": ""})
 }
 
 // linkToken issues a token for a "#token=" chat link.

@@ -161,7 +161,7 @@ func (f *fakeAPI) poll(w http.ResponseWriter, r *http.Request) {
 	if tok := bearer(r); strings.HasPrefix(tok, "t.") {
 		user = f.sessions[tok]
 	}
-	f.calls = append(f.calls, fakeCall{Method: r.Method, Path: "/poll", Query: r.URL.RawQuery, Auth: r.Header.Get("Authorization"), User: user})
+	f.calls = append(f.calls, fakeCall{Method: r.Method, Path: "/poll", Query: r.URL.RawQuery, Auth: r.Header.Get("Authorization"), User: user, At: time.Now()})
 	f.mu.Unlock()
 	if reply := f.fault(user, "/poll"); reply != nil {
 		reply(w, r)

@@ -26,7 +26,7 @@ func (f *fakeAPI) api(w http.ResponseWriter, r *http.Request) {
 		user = f.sessions[cookie.Value]
 	}
 	f.calls = append(f.calls, fakeCall{Method: r.Method, Path: r.URL.Path, Query: r.URL.RawQuery,
-		CSRF: r.Header.Get("X-CSRF-Token"), User: user, Body: body})
+		CSRF: r.Header.Get("X-CSRF-Token"), User: user, Body: body, At: time.Now()})
 	f.mu.Unlock()
 	if reply := f.fault(user, r.URL.Path); reply != nil {
 		reply(w, r)

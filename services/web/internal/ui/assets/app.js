@@ -38,35 +38,48 @@ class App {
       { onOpen: (id) => this.session?.chatbar.open(id), onToggle: saveBuddyListOpen },
     );
     byId('signout').addEventListener('click', () => this.signOut());
+    // A chat link opened in a tab that already shows the chat changes only
+    // the fragment; take it as a fresh start.
+    window.addEventListener('hashchange', () => {
+      if (/[#&]token=/.test(location.hash)) this.start();
+    });
   }
 
   async start() {
-    await this.takeFragmentToken();
-    await this.boot();
+    const note = await this.takeFragmentToken();
+    await this.boot(note);
   }
 
-  /** takeFragmentToken trades a "#token=" chat link for a session cookie. */
+  /**
+   * takeFragmentToken trades a "#token=" chat link for a session cookie;
+   * it returns what to tell the person if the link did not work.
+   */
   async takeFragmentToken() {
-    if (!/[#&]token=/.test(location.hash)) return;
+    if (!/[#&]token=/.test(location.hash)) return '';
     const token = tokenFromFragment(location.hash);
     // Off the address bar and out of history before anything else happens.
     history.replaceState(null, '', location.pathname + location.search);
     try {
       await this.api.post('/api/session', { token });
+      return '';
     } catch (err) {
-      this.status(`That chat link did not work (${err.message}).`);
+      return `That chat link did not work (${err.message}).`;
     }
   }
 
-  /** boot asks who we are; it retries until the web tier answers. */
-  async boot() {
+  /**
+   * boot asks who we are; it retries until the web tier answers. Without a
+   * session it shows the sign-in page with note.
+   */
+  async boot(note = '') {
     for (let attempt = 1; ; attempt++) {
       try {
         this.begin(parseBoot(await this.api.get('/api/boot')));
+        if (note) this.status(note);
         return;
       } catch (err) {
         if (err instanceof HttpError && err.status === 401) {
-          this.signedOut('');
+          this.signedOut(note);
           return;
         }
         const wait = backoffMs(attempt);
