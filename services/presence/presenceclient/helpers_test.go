@@ -120,7 +120,6 @@ func shardWithClock(t *testing.T, c *fakeClock) *shardtest.Shard {
 	return shardtest.Start(t, cfg)
 }
 
-
 // syncErrs counts shard errors reported from the client's goroutines.
 type syncErrs struct {
 	mu sync.Mutex

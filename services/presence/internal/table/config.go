@@ -15,8 +15,9 @@ const (
 	MaxInterval = 10 * time.Minute
 	// MaxIdle bounds a reported idle time; anything longer is a reporter bug.
 	MaxIdle = 365 * 24 * time.Hour
-	// maxReporters is what the uint16 index of an entry can name.
-	maxReporters = 1<<16 - 1
+	// maxReporters is how many reporters an entry can name; later ones
+	// share the name "(other)" (see reporters.intern).
+	maxReporters = reporterMask
 )
 
 // Config sets a table's rules. The service's defaults live in its config

@@ -26,12 +26,9 @@ func (t *Table) Changed(users []int64, since int64, out []Presence) (int64, []Pr
 // loaded after the miss: the sweeper raises it before it deletes, so a read
 // that finds an entry gone also finds the base that covers its going.
 func (t *Table) lookup(user, v int64) Presence {
-	s := t.stripeOf(user)
-	s.mu.Lock()
-	e, ok := s.m[user]
-	s.mu.Unlock()
+	f, ok := t.load(user)
 	if !ok {
 		return Presence{User: user, State: Offline, Version: t.base.load()}
 	}
-	return e.presence(user, v, t.idleAfter)
+	return f.presence(user, v, t.idleAfter)
 }

@@ -21,9 +21,10 @@ func (t *Table) Report(reporter string, interval time.Duration, entries []Entry)
 	// The lapse is rounded up to whole seconds: never earlier than promised.
 	window := int64((time.Duration(t.cfg.ExpireAfter)*interval + time.Second - 1) / time.Second)
 	for _, in := range entries {
-		s := t.stripeOf(in.User)
+		h := hash(in.User)
+		s := t.stripeOf(h)
 		s.mu.Lock()
-		t.apply(s, in, rid, now, window)
+		t.apply(s, in, h, rid, now, window)
 		s.mu.Unlock()
 	}
 	return len(entries), nil
@@ -32,13 +33,14 @@ func (t *Table) Report(reporter string, interval time.Duration, entries []Entry)
 // apply stores one report; s.mu is held. The entry changes version only when
 // its state changes: a refresh keeps the version, so pollers are not told
 // about it.
-func (t *Table) apply(s *stripe, in Entry, rid uint16, now, window int64) {
+func (t *Table) apply(s *stripe, in Entry, h uint64, rid uint16, now, window int64) {
 	at := t.clock.at(now)
 	sec := at / micro
 	active := sec - int64(in.Idle/time.Second)
 	oldState, oldVersion := Offline, t.base.load()
-	old, ok := s.m[in.User]
+	i, ok := s.ix.claim(in.User, h)
 	if ok {
+		old := s.ix.vals[i].unpack(t.epoch)
 		oldState, oldVersion = old.at(at, t.idleAfter)
 		// While the user is online, two reporters (during an ownership move)
 		// may disagree; the latest input either saw wins, so state does not
@@ -51,23 +53,20 @@ func (t *Table) apply(s *stripe, in Entry, rid uint16, now, window int64) {
 	if at >= active*micro+t.idleAfter {
 		state = Idle
 	}
-	e := entry{version: oldVersion, expires: uint32(sec + window), active: uint32(active), reporter: rid, state: state}
+	f := fields{version: oldVersion, expires: uint32(sec + window), active: uint32(active), reporter: rid, state: state}
 	if state != oldState {
-		e.version = t.clock.next(now)
+		f.version = t.clock.next(now)
 	}
-	s.m[in.User] = e
+	s.ix.vals[i] = pack(f, t.epoch)
 }
 
 // Reporter returns the id of the instance that last reported user.
 func (t *Table) Reporter(user int64) (string, bool) {
-	s := t.stripeOf(user)
-	s.mu.Lock()
-	e, ok := s.m[user]
-	s.mu.Unlock()
+	f, ok := t.load(user)
 	if !ok {
 		return "", false
 	}
-	return t.reporters.name(e.reporter), true
+	return t.reporters.name(f.reporter), true
 }
 
 // Rebase declares that this table may now be asked about users it has never

@@ -5,8 +5,8 @@ import (
 	"sync"
 )
 
-// reporters interns reporter ids, so an entry names its reporter in two
-// bytes instead of a sixteen-byte string header.
+// reporters interns reporter ids, so an entry names its reporter in 14 bits
+// instead of a sixteen-byte string header.
 type reporters struct {
 	mu      sync.Mutex
 	ids     map[string]uint16
@@ -26,7 +26,9 @@ func (r *reporters) init(allowed []string) {
 
 // intern returns name's index, adding it if it is new and allowed. An id
 // outside a configured list is unknown; with no list, every well-formed id is
-// known, up to what the index can name.
+// known. Past maxReporters distinct ids (channel instances restarting for
+// months) new ones share the index of "(other)": the reporter is there for
+// people debugging, and no report is refused for want of a name.
 func (r *reporters) intern(name string) (uint16, error) {
 	if err := checkReporter(name); err != nil {
 		return 0, err
@@ -40,7 +42,7 @@ func (r *reporters) intern(name string) (uint16, error) {
 		return 0, &InputError{"reporter", "unknown reporter " + quote(name)}
 	}
 	if len(r.names) >= maxReporters {
-		return 0, &InputError{"reporter", "unknown reporter " + quote(name) + ": the table of reporters is full"}
+		return otherReporter, nil
 	}
 	id := uint16(len(r.names))
 	r.ids[name] = id
@@ -48,8 +50,14 @@ func (r *reporters) intern(name string) (uint16, error) {
 	return id, nil
 }
 
+// otherReporter is the index shared by reporters past maxReporters.
+const otherReporter = maxReporters
+
 // name returns the id of reporter index id.
 func (r *reporters) name(id uint16) string {
+	if id == otherReporter {
+		return "(other)"
+	}
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	if int(id) < len(r.names) {

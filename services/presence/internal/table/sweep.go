@@ -57,8 +57,11 @@ func (t *Table) Sweep() Stats {
 func (t *Table) count(s *stripe, at int64) (online, offline int) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	for _, e := range s.m {
-		if int64(e.expires)*micro <= at {
+	for i, k := range s.ix.keys {
+		if k == 0 {
+			continue
+		}
+		if int64(s.ix.vals[i].expires)*micro <= at {
 			offline++
 		} else {
 			online++
@@ -70,8 +73,8 @@ func (t *Table) count(s *stripe, at int64) (online, offline int) {
 func (t *Table) collect(s *stripe, at int64, out []uint32) []uint32 {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	for _, e := range s.m {
-		if int64(e.expires)*micro <= at {
+	for i, k := range s.ix.keys {
+		if e := s.ix.vals[i]; k != 0 && int64(e.expires)*micro <= at {
 			out = append(out, e.expires)
 		}
 	}
@@ -83,14 +86,15 @@ func (t *Table) drop(s *stripe, at int64, cutoff uint32, n int) int {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	dropped := 0
-	for u, e := range s.m {
-		if dropped == n {
-			break
-		}
-		if e.expires <= cutoff && int64(e.expires)*micro <= at {
-			delete(s.m, u)
+	for i := 0; i < len(s.ix.keys) && dropped < n; {
+		e := s.ix.vals[i]
+		if s.ix.keys[i] != 0 && e.expires <= cutoff && int64(e.expires)*micro <= at {
+			// remove may pull a later entry into slot i: look at i again.
+			s.ix.remove(i)
 			dropped++
+			continue
 		}
+		i++
 	}
 	return dropped
 }

@@ -21,10 +21,11 @@
 //
 // # Layout
 //
-// Entries live in 256 stripes, each a mutex and a map from user id to a
-// 24-byte entry (times as uint32 seconds, the reporter as an interned uint16),
-// so an online user costs about 50 bytes (see the benchmark) and writers to
-// different stripes do not contend.
+// Entries live in 256 stripes, each a mutex and an open-addressing index from
+// user id to a 16-byte entry (times as uint32 seconds, the version as 48 bits
+// of microseconds, state and interned reporter in two bytes), so an online
+// user costs 30–38 bytes (see index.go and the benchmark) and writers to
+// different stripes rarely contend.
 package table
 
 import (
@@ -78,14 +79,15 @@ const nStripes = 256
 // stripe is one lock's share of the users.
 type stripe struct {
 	mu sync.Mutex
-	m  map[int64]entry
-	_  [40]byte // keeps neighbouring stripes' mutexes off one cache line
+	ix index
+	_  [16]byte // keeps neighbouring stripes' mutexes off one cache line
 }
 
 // Table is the presence table. It is safe for concurrent use.
 type Table struct {
 	cfg       Config
 	now       func() time.Time
+	epoch     int64 // µs; stored versions count from it
 	idleAfter int64 // µs
 	clock     clock
 	base      baseVersion
@@ -102,15 +104,25 @@ func New(cfg Config) (*Table, error) {
 	if t.now == nil {
 		t.now = time.Now
 	}
+	t.epoch = t.now().UnixMicro()
 	t.reporters.init(cfg.Reporters)
-	for i := range t.stripes {
-		t.stripes[i].m = map[int64]entry{}
-	}
 	t.Rebase()
 	return t, nil
 }
 
-// stripeOf picks a user's stripe; the multiplier spreads sequential ids.
-func (t *Table) stripeOf(user int64) *stripe {
-	return &t.stripes[(uint64(user)*0x9e3779b97f4a7c15)>>56]
+// stripeOf picks the stripe for a user's hash: its top byte.
+func (t *Table) stripeOf(h uint64) *stripe { return &t.stripes[h>>56] }
+
+// load returns user's stored fields, if any.
+func (t *Table) load(user int64) (fields, bool) {
+	h := hash(user)
+	s := t.stripeOf(h)
+	s.mu.Lock()
+	i := s.ix.find(user, h)
+	var e entry
+	if i >= 0 {
+		e = s.ix.vals[i]
+	}
+	s.mu.Unlock()
+	return e.unpack(t.epoch), i >= 0
 }
