@@ -46,8 +46,9 @@ func (s *Service) Boot(ctx context.Context, user int64) (Boot, error) {
 			return
 		}
 		b.Epoch, b.Seq = st.Epoch, st.Seq
+		// The owner's own word beats our view of who owns the user.
 		if st.PollURL != "" && s.cfg.DirectPollURL != nil {
-			b.PollURL = st.PollURL
+			b.PollURL = PollEndpoint(st.PollURL)
 		}
 	})
 	wg.Go(func() { b.Buddies, buddyErr = s.Buddies(ctx, user, 0) })

@@ -34,8 +34,8 @@ type BuddyList struct {
 // changes are. The clocks of the web and presence tiers are assumed to agree
 // to well under a poll interval.
 //
-// When presence cannot answer at all, the list comes back full with every
-// state Unknown and version 0, so the next poll asks for the full list again.
+// When presence cannot answer for some friends, they come back Unknown and
+// the version is 0, so the next poll asks for the full list again.
 func (s *Service) Buddies(ctx context.Context, user, sinceVersion int64) (BuddyList, error) {
 	if err := checkUser("user", user); err != nil {
 		return BuddyList{}, err
@@ -62,6 +62,15 @@ func (s *Service) Buddies(ctx context.Context, user, sinceVersion int64) (BuddyL
 		}
 	} else {
 		version = max(version, fl.Version, since)
+	}
+	// A shard that did not answer leaves its users Unknown, and later
+	// change-only reads would never correct them (nothing changed since):
+	// version 0 makes the next read a full one.
+	for _, p := range changed {
+		if p.State == presenceclient.Unknown {
+			version = 0
+			break
+		}
 	}
 	if full {
 		s.metrics.buddyPolls.WithLabelValues("full").Inc()

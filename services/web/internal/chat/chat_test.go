@@ -160,7 +160,7 @@ func TestBuddiesNoFriends(t *testing.T) {
 }
 
 func TestOpenSession(t *testing.T) {
-	direct := map[int64]string{1: "https://ch1.example/poll"}
+	direct := map[int64]string{1: "https://ch1.example/"}
 	e := chattest.NewEnv(t, func(c *chat.Config) {
 		c.DirectPollURL = func(u int64) string { return direct[u] }
 	})
@@ -298,5 +298,40 @@ func TestPresence(t *testing.T) {
 	}
 	if _, err := e.Service.Presence(ctx, []int64{1, -1}); !errors.As(err, &inv) {
 		t.Fatalf("negative id: %v", err)
+	}
+}
+
+func TestBuddiesShardDown(t *testing.T) {
+	e := chattest.NewEnv(t, nil)
+	v := e.Clock.Now().UnixMicro() + 10
+	e.Presence.Set(2, presenceclient.Active, v)
+	before, _ := e.Service.Buddies(ctx, 1, 0)
+	e.Presence.Down(3)
+	for _, since := range []int64{0, before.Version} {
+		got, err := e.Service.Buddies(ctx, 1, since)
+		if err != nil {
+			t.Fatal(err)
+		}
+		unknown := false
+		for _, b := range got.Buddies {
+			unknown = unknown || (b.ID == 3 && b.State == presenceclient.Unknown)
+		}
+		if !unknown || got.Version != 0 {
+			t.Fatalf("since %d with carol's shard down: %+v; want carol unknown and version 0 (full next time)", since, got)
+		}
+	}
+}
+
+func TestPollEndpoint(t *testing.T) {
+	for base, want := range map[string]string{
+		"https://ch1.example":         "https://ch1.example/poll",
+		"https://ch1.example/":        "https://ch1.example/poll",
+		"https://lb.example/ch-3":     "https://lb.example/ch-3/poll",
+		"https://ch1.example/poll":    "https://ch1.example/poll",
+		"http://127.0.0.1:8101/poll/": "http://127.0.0.1:8101/poll/poll",
+	} {
+		if got := chat.PollEndpoint(base); got != want {
+			t.Errorf("PollEndpoint(%q) = %q, want %q", base, got, want)
+		}
 	}
 }

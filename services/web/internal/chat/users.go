@@ -110,10 +110,19 @@ func (s *Service) OpenSession(ctx context.Context, user int64, ttl time.Duration
 func (s *Service) pollURL(user int64, proxied string) string {
 	if s.cfg.DirectPollURL != nil {
 		if u := s.cfg.DirectPollURL(user); u != "" {
-			return u
+			return PollEndpoint(u)
 		}
 	}
 	return proxied
+}
+
+// PollEndpoint is the poll URL under a channel instance's advertised
+// poll_url, a base URL (the channel serves polls at <base>/poll).
+func PollEndpoint(base string) string {
+	if strings.HasSuffix(base, "/poll") {
+		return base
+	}
+	return strings.TrimSuffix(base, "/") + "/poll"
 }
 
 // names returns a display name for each id, standing in for unknown users.

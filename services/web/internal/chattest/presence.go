@@ -16,6 +16,7 @@ type Presence struct {
 	version int64
 	fail    error
 	calls   int
+	down    map[int64]bool
 }
 
 type entry struct {
@@ -63,7 +64,13 @@ func (p *Presence) Changes(_ context.Context, users []int64, since int64) (int64
 		return 0, nil, p.fail
 	}
 	out := []presenceclient.Presence{}
+	version := p.version
 	for _, u := range users {
+		if p.down[u] {
+			out = append(out, presenceclient.Presence{User: u})
+			version = since
+			continue
+		}
 		e, ok := p.states[u]
 		if !ok {
 			e = entry{p: presenceclient.Presence{User: u, State: presenceclient.Offline}}
@@ -72,5 +79,16 @@ func (p *Presence) Changes(_ context.Context, users []int64, since int64) (int64
 			out = append(out, e.p)
 		}
 	}
-	return max(p.version, since), out, nil
+	return max(min(version, p.version), since), out, nil
+}
+
+// Down makes user's shard unreachable: the user comes back Unknown, and
+// Changes' version stays at since, as the real client does.
+func (p *Presence) Down(user int64) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.down == nil {
+		p.down = map[int64]bool{}
+	}
+	p.down[user] = true
 }

@@ -8,12 +8,13 @@ import (
 	"net/url"
 	"slices"
 
+	"github.com/thriftchat/thriftchat/services/channel/channelclient"
 	"github.com/thriftchat/thriftchat/services/internal/discovery"
 )
 
 // MetaHTTPAddr is the channel instance's internal HTTP address, where the
 // proxy sends polls.
-const MetaHTTPAddr = "http_addr"
+const MetaHTTPAddr = channelclient.MetaHTTPAddr
 
 // Router maps users to their channel owners over the current view.
 type Router struct {

@@ -1,0 +1,315 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"encoding/json"
+	"io"
+	"net/http"
+	"net/http/cookiejar"
+	"net/http/httptest"
+	"strings"
+	"testing"
+	"time"
+
+	"go.uber.org/goleak"
+
+	commont "github.com/thriftchat/thriftchat/gen-go/common"
+	webt "github.com/thriftchat/thriftchat/gen-go/web"
+	"github.com/thriftchat/thriftchat/services/internal/consultest"
+	"github.com/thriftchat/thriftchat/services/internal/rpc"
+)
+
+func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
+
+const secret = "web-main-test-secret-0123456789abcdef"
+
+// instance is a running run(), with the addresses it logged.
+type instance struct {
+	thrift, http, admin string
+	cancel              func()
+	done                chan error
+}
+
+// start runs the composed web tier on loopback ports and waits until it
+// logs that it serves.
+func start(t *testing.T, args ...string) *instance {
+	t.Helper()
+	logR, logW := io.Pipe()
+	ctx, cancel := context.WithCancel(context.Background())
+	in := &instance{cancel: cancel, done: make(chan error, 1)}
+	base := []string{"-thrift-addr", "127.0.0.1:0", "-http-addr", "127.0.0.1:0", "-admin-addr", "127.0.0.1:0",
+		"-advertise", "127.0.0.1", "-log-format", "json", "-token-secret", secret, "-drain-window", "100ms"}
+	go func() {
+		in.done <- run(ctx, append(base, args...), logW)
+		logW.Close()
+	}()
+	ready := make(chan struct{})
+	drained := make(chan struct{})
+	go func() { // keeps reading so the service never blocks on the pipe
+		defer close(drained)
+		sc := bufio.NewScanner(logR)
+		for sc.Scan() {
+			var line struct{ Message, Thrift, HTTP, Admin string }
+			json.Unmarshal(sc.Bytes(), &line)
+			switch line.Message {
+			case "serving":
+				in.thrift, in.http = line.Thrift, line.HTTP
+			case "started":
+				in.admin = line.Admin
+				close(ready)
+			}
+		}
+	}()
+	t.Cleanup(func() { in.stop(t); <-drained })
+	select {
+	case <-ready:
+	case err := <-in.done:
+		t.Fatalf("run ended before serving: %v", err)
+	case <-time.After(20 * time.Second):
+		t.Fatal("no 'started' log line within 20s")
+	}
+	return in
+}
+
+func (in *instance) stop(t *testing.T) {
+	t.Helper()
+	if in.cancel == nil {
+		return
+	}
+	in.cancel()
+	in.cancel = nil
+	select {
+	case err := <-in.done:
+		if err != nil {
+			t.Errorf("run after cancel = %v; want nil", err)
+		}
+	case <-time.After(40 * time.Second):
+		t.Fatal("run did not return after its context ended")
+	}
+}
+
+// fakeChannel answers polls: "continue" at once for idle=0, otherwise it
+// parks the poll until the request ends (as a drain cuts it).
+func fakeChannel(t *testing.T) (*httptest.Server, chan string) {
+	seen := make(chan string, 8)
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		seen <- r.URL.Path + "?" + r.URL.RawQuery + " " + r.Header.Get("Authorization")
+		if r.URL.Query().Get("idle") == "0" {
+			io.WriteString(w, `{"type":"continue","epoch":1,"seq":0}`)
+			return
+		}
+		<-r.Context().Done()
+	}))
+	t.Cleanup(srv.Close)
+	return srv, seen
+}
+
+func thriftCall(t *testing.T, addr string, fn func(context.Context, *webt.WebServiceClient) error) {
+	t.Helper()
+	pool := rpc.NewPool(addr, webt.NewWebServiceClient)
+	defer pool.Close()
+	if err := pool.Call(context.Background(), fn); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestRunStatic(t *testing.T) {
+	channel, seen := fakeChannel(t)
+	dir := t.TempDir()
+	// Presence and chatlog are down (nothing listens there): the web tier
+	// still signs in, boots degraded, and refuses sends with 503.
+	in := start(t, "-data-dir", dir, "-public-url", "http://chat.example",
+		"-channel-addrs", "127.0.0.1:1|http_addr="+strings.TrimPrefix(channel.URL, "http://"),
+		"-presence-addrs", "127.0.0.1:1", "-chatlog-addrs", "127.0.0.1:1")
+	get(t, "http://"+in.admin+"/readyz", 200)
+
+	var sess *webt.Session
+	thriftCall(t, in.thrift, func(ctx context.Context, c *webt.WebServiceClient) (err error) {
+		if err = c.PutUser(ctx, &webt.User{ID: 10, Name: "zed"}); err != nil {
+			return err
+		}
+		if err = c.PutUser(ctx, &webt.User{ID: 11, Name: "yan"}); err != nil {
+			return err
+		}
+		if err = c.AddFriend(ctx, 10, 11); err != nil {
+			return err
+		}
+		sess, err = c.OpenSession(ctx, 10, 0)
+		return err
+	})
+	if !strings.HasPrefix(sess.ChatUrl, "http://chat.example/#token=") || sess.PollUrl != "http://chat.example/poll" {
+		t.Fatalf("session %+v", sess)
+	}
+
+	jar, _ := cookiejar.New(nil)
+	tr := &http.Transport{}
+	defer tr.CloseIdleConnections()
+	hc := &http.Client{Jar: jar, Transport: tr}
+	base := "http://" + in.http
+	if r := post(t, hc, base+"/api/session", `{"token":"`+sess.Token+`"}`, ""); r.status != 200 {
+		t.Fatalf("session: %+v", r)
+	}
+	boot := do(t, hc, "GET", base+"/api/boot", "", "")
+	var b struct {
+		User    struct{ Name string }
+		CSRF    string
+		PollURL string
+		Epoch   int64
+		Buddies struct {
+			Buddies []struct{ Name, State string }
+		}
+	}
+	if boot.status != 200 || json.Unmarshal([]byte(boot.body), &b) != nil || b.User.Name != "zed" || b.PollURL != "/poll" ||
+		len(b.Buddies.Buddies) != 1 || b.Buddies.Buddies[0].State != "unknown" {
+		t.Fatalf("degraded boot: %+v", boot)
+	}
+	if r := post(t, hc, base+"/api/send", `{"to":11,"text":"hi","clientMsgId":"c1"}`, b.CSRF); r.status != 503 {
+		t.Fatalf("send with the chatlog down: %+v; want 503", r)
+	}
+
+	// Polls reach the channel owner's http_addr, token and all.
+	req, _ := http.NewRequest("GET", base+"/poll?epoch=0&seq=0&idle=0", nil)
+	req.Header.Set("Authorization", "Bearer "+sess.Token)
+	if r := send(t, hc, req); r.status != 200 || !strings.Contains(r.body, `"continue"`) {
+		t.Fatalf("proxied poll: %+v", r)
+	}
+	if got := <-seen; got != "/poll?epoch=0&seq=0&idle=0 Bearer "+sess.Token {
+		t.Fatalf("channel saw %q", got)
+	}
+	metrics := do(t, hc, "GET", "http://"+in.admin+"/metrics", "", "").body
+	for _, want := range []string{`web_sends_total{outcome="unavailable"} 1`, `web_poll_proxy_total{outcome="relayed"} 1`,
+		`web_buddy_list_polls_total{answer="full"} 1`, "web_poll_proxy_in_flight 0"} {
+		if !strings.Contains(metrics, want) {
+			t.Errorf("metrics lack %q", want)
+		}
+	}
+
+	// A poll parked at shutdown is cut by the drain with a 503 for the browser.
+	parked := make(chan response, 1)
+	go func() {
+		req, _ := http.NewRequest("GET", base+"/poll?epoch=1&seq=0&idle=5", nil)
+		req.Header.Set("Authorization", "Bearer "+sess.Token)
+		parked <- send(t, hc, req)
+	}()
+	<-seen
+	in.stop(t)
+	if r := <-parked; r.status != 503 || !strings.Contains(r.body, "draining") {
+		t.Fatalf("parked poll at shutdown: %+v; want 503 draining", r)
+	}
+
+	// The store outlives the process.
+	again := start(t, "-data-dir", dir)
+	thriftCall(t, again.thrift, func(ctx context.Context, c *webt.WebServiceClient) error {
+		friends, err := c.Friends(ctx, 10)
+		if err == nil && (len(friends) != 1 || friends[0] != commont.UserId(11)) {
+			t.Errorf("after restart friends of 10 = %v, want [11]", friends)
+		}
+		return err
+	})
+}
+
+func TestRunDevDemo(t *testing.T) {
+	in := start(t, "-dev", "-data-dir", t.TempDir())
+	jar, _ := cookiejar.New(nil)
+	tr := &http.Transport{}
+	defer tr.CloseIdleConnections()
+	hc := &http.Client{Jar: jar, Transport: tr}
+	base := "http://" + in.http
+	if r := do(t, hc, "GET", base+"/api/demo/users", "", ""); r.status != 200 || !strings.Contains(r.body, `"frank"`) {
+		t.Fatalf("demo users: %+v", r)
+	}
+	if r := post(t, hc, base+"/api/demo/login", `{"user":2}`, ""); r.status != 200 {
+		t.Fatalf("demo login: %+v", r)
+	}
+	page := do(t, hc, "GET", base+"/", "", "")
+	if page.status != 200 || !strings.Contains(page.body, "<script type=\"module\"") {
+		t.Fatalf("page: %d %.200s", page.status, page.body)
+	}
+}
+
+func TestRunRefusesBadConfig(t *testing.T) {
+	for name, args := range map[string][]string{
+		"no secret":        {"-thrift-addr", "127.0.0.1:0", "-http-addr", "127.0.0.1:0", "-admin-addr", "127.0.0.1:0"},
+		"bad channel spec": {"-token-secret", secret, "-admin-addr", "127.0.0.1:0", "-channel-addrs", "nohostport", "-data-dir", t.TempDir()},
+	} {
+		if err := run(context.Background(), args, io.Discard); err == nil {
+			t.Errorf("%s: run accepted %v", name, args)
+		}
+	}
+}
+
+func TestRunConsul(t *testing.T) {
+	agent := consultest.Start(t)
+	in := start(t, "-consul", agent.Addr(), "-instance", "web-consul-1", "-data-dir", t.TempDir())
+	waitFor(t, "web registered healthy in Consul", func() bool {
+		entries, _, err := agent.Client().Health().Service("web", "", true, nil)
+		return err == nil && len(entries) == 1 && entries[0].Service.ID == "web-consul-1" &&
+			entries[0].Service.Meta["http_addr"] == in.http
+	})
+	in.stop(t)
+	entries, _, err := agent.Client().Health().Service("web", "", false, nil)
+	if err != nil || len(entries) != 0 {
+		t.Fatalf("after shutdown Consul still lists %d web instances (%v)", len(entries), err)
+	}
+}
+
+type response struct {
+	status int
+	body   string
+}
+
+func send(t *testing.T, hc *http.Client, req *http.Request) response {
+	resp, err := hc.Do(req)
+	if err != nil {
+		return response{body: err.Error()}
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	return response{resp.StatusCode, string(b)}
+}
+
+func do(t *testing.T, hc *http.Client, method, url, body, csrf string) response {
+	req, _ := http.NewRequest(method, url, strings.NewReader(body))
+	if method == "POST" {
+		req.Header.Set("Content-Type", "application/json")
+		req.Header.Set("X-CSRF-Token", csrf)
+	}
+	return send(t, hc, req)
+}
+
+func post(t *testing.T, hc *http.Client, url, body, csrf string) response {
+	return do(t, hc, "POST", url, body, csrf)
+}
+
+func get(t *testing.T, url string, status int) {
+	t.Helper()
+	tr := &http.Transport{}
+	defer tr.CloseIdleConnections()
+	if r := send(t, &http.Client{Transport: tr}, mustReq(t, url)); r.status != status {
+		t.Fatalf("GET %s: %+v; want %d", url, r, status)
+	}
+}
+
+func mustReq(t *testing.T, url string) *http.Request {
+	req, err := http.NewRequest("GET", url, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return req
+}
+
+// waitFor polls cond until it holds, failing the test after a deadline.
+func waitFor(t *testing.T, what string, cond func() bool) {
+	t.Helper()
+	tick := time.NewTicker(20 * time.Millisecond)
+	defer tick.Stop()
+	deadline := time.After(20 * time.Second)
+	for !cond() {
+		select {
+		case <-tick.C:
+		case <-deadline:
+			t.Fatalf("timed out waiting for %s", what)
+		}
+	}
+}
