@@ -1,10 +1,13 @@
 package ui
 
 import (
+	"context"
 	"fmt"
 	"os"
 	"path/filepath"
 
+	"github.com/chromedp/cdproto/cdp"
+	"github.com/chromedp/cdproto/input"
 	"github.com/chromedp/chromedp"
 )
 
@@ -50,8 +53,24 @@ func (tb *tab) openChat(peer int64) {
 // say types text into the window for peer and presses Enter.
 func (tb *tab) say(peer int64, text string) {
 	tb.t.Helper()
-	tb.do("type a message", chromedp.SendKeys(chromedp.CSS(win(peer)+" textarea"), text+"\n"))
+	tb.do("type a message", chromedp.SendKeys(chromedp.CSS(win(peer)+" textarea"), text), enter)
+	tb.until("the input is cleared for the next message", `document.querySelector('`+win(peer)+` textarea').value === ''`)
 }
+
+// enter presses Enter in the focused element as a keyboard does. SendKeys
+// would add a "char" event whose newline lands in the textarea even though
+// the page cancelled the keydown, which a real keyboard never does.
+var enter = chromedp.Func(func(ctx context.Context, t *chromedp.Target) error {
+	for _, typ := range []input.DispatchKeyEventType{input.DispatchKeyEventTypeRawKeyDown, input.DispatchKeyEventTypeKeyUp} {
+		_, err := cdp.Call(ctx, t, input.DispatchKeyEvent, input.DispatchKeyEventParams{
+			Type: typ, Key: "Enter", Code: "Enter", WindowsVirtualKeyCode: 13, NativeVirtualKeyCode: 13,
+		})
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+})
 
 // waitMessage waits until the window for peer shows text as a stored
 // (acknowledged) message, count times.

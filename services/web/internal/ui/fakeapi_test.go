@@ -66,10 +66,11 @@ type fakeMsg struct {
 
 var demoNames = map[int64]string{1: "alice", 2: "bob", 3: "carol", 4: "dave", 5: "erin", 6: "frank"}
 
-// csp is what the real web tier sends with its pages: no inline script or
-// style, so the UI breaks here as it would there if it relied on either.
-const csp = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; " +
-	"connect-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+// csp is the policy the real web tier sends with every answer (see
+// httpapi): no inline script or style, so the UI breaks here as it would
+// there if it relied on either.
+const csp = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; " +
+	"manifest-src 'self'; connect-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'self'"
 
 func startFakeAPI(t testing.TB) *fakeAPI {
 	t.Helper()

@@ -36,6 +36,9 @@ export class BuddyList {
     this.buddies = new Map();
     this.version = 0;
     this.unread = new Map();
+    // What the list last drew: redrawing an unchanged list every refresh
+    // would replace the row under the pointer mid-click.
+    this.drawn = '';
     nodes.tab.addEventListener('click', () => this.setOpen(nodes.panel.hidden));
     nodes.hide.addEventListener('click', () => this.setOpen(false));
   }
@@ -75,6 +78,9 @@ export class BuddyList {
 
   render() {
     const sorted = sortBuddies(this.buddies.values());
+    const drawn = JSON.stringify(sorted.map((b) => [b.id, b.name, b.state, this.unread.get(b.id) ?? 0]));
+    if (drawn === this.drawn) return;
+    this.drawn = drawn;
     const online = sorted.filter((b) => isOnline(b.state)).length;
     this.nodes.count.textContent = String(online);
     show(this.nodes.empty, online === 0);
