@@ -1,0 +1,200 @@
+package pebblestore
+
+import (
+	"errors"
+	"fmt"
+	"maps"
+	"time"
+
+	"github.com/cockroachdb/pebble/v2"
+
+	"github.com/thriftchat/thriftchat/services/chatlog/internal/convlog"
+)
+
+// stage is writes not yet committed, readable before they are: one per
+// commit, and one per op on top of it, so an op that fails leaves no trace.
+type stage struct {
+	parent *stage // nil for the commit's own stage
+	heads  map[string]head
+	dedupe map[string]convlog.Message // by dedupe key
+	lowCum map[string]int64           // by message key
+	reads  map[string][2]int64        // by read key: readSeq, peer messages up to it
+	sets   [][2][]byte
+}
+
+func newStage(parent *stage) *stage {
+	return &stage{parent: parent, heads: map[string]head{}, dedupe: map[string]convlog.Message{},
+		lowCum: map[string]int64{}, reads: map[string][2]int64{}}
+}
+
+// merge moves an op's writes into the commit's stage.
+func (s *stage) merge(op *stage) {
+	maps.Copy(s.heads, op.heads)
+	maps.Copy(s.dedupe, op.dedupe)
+	maps.Copy(s.lowCum, op.lowCum)
+	maps.Copy(s.reads, op.reads)
+	s.sets = append(s.sets, op.sets...)
+}
+
+func (s *stage) set(k, v []byte) { s.sets = append(s.sets, [2][]byte{k, v}) }
+
+// find looks key up in s and its parent.
+func find[V any](s *stage, pick func(*stage) map[string]V, key string) (V, bool) {
+	for ; s != nil; s = s.parent {
+		if v, ok := pick(s)[key]; ok {
+			return v, true
+		}
+	}
+	var zero V
+	return zero, false
+}
+
+// head is where conv stands, including staged writes.
+func (w *writer) head(s *stage, conv string) (head, error) {
+	if h, ok := find(s, func(s *stage) map[string]head { return s.heads }, conv); ok {
+		return h, nil
+	}
+	if h, ok := w.heads[conv]; ok {
+		return h, nil
+	}
+	it, err := w.db.NewIter(&pebble.IterOptions{LowerBound: msgPrefix(conv), UpperBound: upper(msgPrefix(conv))})
+	if err != nil {
+		return head{}, err
+	}
+	defer it.Close()
+	if !it.Last() {
+		return head{}, it.Error() // a new conversation
+	}
+	seq, ok := parseMsgSeq(it.Key())
+	if !ok {
+		return head{}, fmt.Errorf("message key %q: %w", it.Key(), errCorrupt)
+	}
+	m, low, err := decodeMessage(conv, seq, it.Value())
+	if err != nil {
+		return head{}, err
+	}
+	h := head{last: seq, lowCum: low, at: m.SentAt.UnixMilli()}
+	if len(w.heads) >= maxHeads {
+		clear(w.heads)
+	}
+	w.heads[conv] = h // read from Pebble, so committed: safe to cache
+	return h, nil
+}
+
+// stored finds the message a dedupe key points at, staged or committed.
+func (w *writer) stored(s *stage, conv, dk string) (convlog.Message, bool, error) {
+	if m, ok := find(s, func(s *stage) map[string]convlog.Message { return s.dedupe }, dk); ok {
+		return m, true, nil
+	}
+	v, err := get(w.db, []byte(dk))
+	if v == nil || err != nil {
+		return convlog.Message{}, false, err
+	}
+	seq, err := unseq(v)
+	if err != nil {
+		return convlog.Message{}, false, err
+	}
+	mv, err := get(w.db, msgKey(conv, seq))
+	if err != nil || mv == nil {
+		return convlog.Message{}, false, errors.Join(err, fmt.Errorf("dedupe %q → missing %s/%d: %w", dk, conv, seq, errCorrupt))
+	}
+	m, _, err := decodeMessage(conv, seq, mv)
+	return m, err == nil, err
+}
+
+// stageAppend stages the drafts of one op at server time at (ms).
+func (w *writer) stageAppend(s *stage, drafts []convlog.Draft, at int64) ([]convlog.Message, int, error) {
+	out := make([]convlog.Message, len(drafts))
+	fresh := 0
+	for i, d := range drafts {
+		conv := d.Conv()
+		dk := string(dedupeKey(conv.ID, d.Sender, d.ClientMsgID))
+		m, ok, err := w.stored(s, conv.ID, dk)
+		if err != nil {
+			return nil, 0, err
+		}
+		if ok {
+			if m.Text != d.Text {
+				return nil, 0, &convlog.InvalidError{Field: "clientMsgId", Reason: fmt.Sprintf("%q was already used for another message in %s", d.ClientMsgID, conv.ID)}
+			}
+			out[i] = m
+			continue
+		}
+		h, err := w.head(s, conv.ID)
+		if err != nil {
+			return nil, 0, err
+		}
+		h.last++
+		h.at = max(h.at, at) // never older than the message before it
+		if d.Sender == conv.Low {
+			h.lowCum++
+		}
+		m = convlog.Message{
+			ID: convlog.NewID(time.UnixMilli(h.at)), Conv: conv.ID, Seq: h.last, Sender: d.Sender, Recipient: d.Recipient,
+			Text: d.Text, SentAt: time.UnixMilli(h.at), ClientMsgID: d.ClientMsgID,
+		}
+		mk := msgKey(conv.ID, h.last)
+		s.set(mk, encodeMessage(m, h.lowCum))
+		s.set([]byte(dk), put64(nil, h.last))
+		for _, u := range [2]int64{d.Sender, d.Recipient} {
+			s.set(partKey(u, conv.ID), pair(h.at, h.last))
+			s.set(timeKey(u, h.at, conv.ID, h.last), nil)
+		}
+		s.heads[conv.ID], s.dedupe[dk], s.lowCum[string(mk)] = h, m, h.lowCum
+		out[i] = m
+		fresh++
+	}
+	return out, fresh, nil
+}
+
+// stageMark stages a read mark, unless it would not move forward.
+func (w *writer) stageMark(s *stage, mk *mark) error {
+	h, err := w.head(s, mk.conv.ID)
+	if err != nil {
+		return err
+	}
+	seq := min(mk.seq, h.last)
+	rk := string(readKey(mk.user, mk.conv.ID))
+	cur, ok := find(s, func(s *stage) map[string][2]int64 { return s.reads }, rk)
+	if !ok {
+		if cur, err = readMark(w.db, rk); err != nil {
+			return err
+		}
+	}
+	if seq <= cur[0] {
+		return nil
+	}
+	low := h.lowCum
+	if seq != h.last {
+		if low, err = w.lowCumAt(s, mk.conv.ID, seq); err != nil {
+			return err
+		}
+	}
+	r := [2]int64{seq, peerSent(mk.conv, mk.user, seq, low)}
+	s.reads[rk] = r
+	s.set([]byte(rk), pair(r[0], r[1]))
+	return nil
+}
+
+// lowCumAt is the lower member's message count up to seq.
+func (w *writer) lowCumAt(s *stage, conv string, seq int64) (int64, error) {
+	mk := msgKey(conv, seq)
+	if low, ok := find(s, func(s *stage) map[string]int64 { return s.lowCum }, string(mk)); ok {
+		return low, nil
+	}
+	v, err := get(w.db, mk)
+	if err != nil || v == nil {
+		return 0, errors.Join(err, fmt.Errorf("message %s/%d missing: %w", conv, seq, errCorrupt))
+	}
+	_, low, err := decodeMessage(conv, seq, v)
+	return low, err
+}
+
+// peerSent counts the messages user's peer sent in conv up to seq, given
+// the lower member's count low.
+func peerSent(conv convlog.Conv, user, seq, low int64) int64 {
+	if conv.Peer(user) == conv.Low {
+		return low
+	}
+	return seq - low
+}

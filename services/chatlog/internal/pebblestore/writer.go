@@ -1,0 +1,138 @@
+package pebblestore
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/cockroachdb/pebble/v2"
+
+	"github.com/thriftchat/thriftchat/services/chatlog/internal/convlog"
+)
+
+// op is one caller's write: an append of drafts, or a read mark.
+type op struct {
+	drafts []convlog.Draft
+	mark   *mark
+	// res has one slot, so the writer answers without ever waiting on a
+	// caller that has gone away.
+	res chan result
+}
+
+type mark struct {
+	user int64
+	conv convlog.Conv
+	seq  int64
+}
+
+type result struct {
+	msgs []convlog.Message
+	err  error
+}
+
+// items is what op adds to a commit.
+func (o *op) items() int { return max(1, len(o.drafts)) }
+
+// maxHeads bounds the cache of conversation heads; past it the cache is
+// dropped and refills from Pebble, one seek per conversation.
+const maxHeads = 1 << 16
+
+// writer is the single goroutine that writes. Being alone, it assigns seqs
+// and checks idempotency without locks, and it turns whatever callers queued
+// while it was syncing into the next batch: group commit, one fsync for all.
+type writer struct {
+	db       *pebble.DB
+	maxBatch int
+	linger   time.Duration
+	clock    func() time.Time
+	m        *metrics
+
+	// ops is unbuffered: callers blocked on sending are the queue, and the
+	// writer drains them without waiting once it has the first.
+	ops  chan *op
+	stop chan struct{} // closed by close: finish the batch at hand, then exit
+	done chan struct{} // closed by run on exit
+
+	// Owned by the run goroutine.
+	heads  map[string]head // committed heads of recently used conversations
+	lastAt int64           // newest server time handed out, in ms
+}
+
+// head is where a conversation stands: its newest seq, how many of those
+// messages its lower member sent, and the newest message's time.
+type head struct{ last, lowCum, at int64 }
+
+func newWriter(db *pebble.DB, maxBatch int, linger time.Duration, clock func() time.Time, m *metrics) *writer {
+	return &writer{
+		db: db, maxBatch: maxBatch, linger: linger, clock: clock, m: m,
+		ops: make(chan *op), stop: make(chan struct{}), done: make(chan struct{}),
+		heads: map[string]head{},
+	}
+}
+
+// submit hands o to the writer and waits for its answer. If ctx ends after
+// the hand-off the write may still complete: a retry with the same client
+// message id finds it.
+func (w *writer) submit(ctx context.Context, o *op) result {
+	o.res = make(chan result, 1)
+	select {
+	case w.ops <- o:
+	case <-w.done:
+		return result{err: convlog.ErrClosed}
+	case <-ctx.Done():
+		return result{err: ctx.Err()}
+	}
+	select {
+	case r := <-o.res:
+		return r
+	case <-ctx.Done():
+		return result{err: fmt.Errorf("gave up waiting for the commit: %w", ctx.Err())}
+	}
+}
+
+func (w *writer) close() {
+	close(w.stop)
+	<-w.done
+}
+
+func (w *writer) run() {
+	defer close(w.done)
+	for {
+		select {
+		case <-w.stop:
+			return
+		case first := <-w.ops:
+			w.commit(w.gather(first))
+		}
+	}
+}
+
+// gather collects the ops queued behind first, up to maxBatch items, waiting
+// up to linger for more when there are none.
+func (w *writer) gather(first *op) []*op {
+	batch, n := []*op{first}, first.items()
+	var linger <-chan time.Time
+	if w.linger > 0 {
+		t := time.NewTimer(w.linger)
+		defer t.Stop()
+		linger = t.C
+	}
+	for n < w.maxBatch {
+		select {
+		case o := <-w.ops:
+			batch, n = append(batch, o), n+o.items()
+			continue
+		default:
+		}
+		if linger == nil {
+			break
+		}
+		select {
+		case o := <-w.ops:
+			batch, n = append(batch, o), n+o.items()
+		case <-linger:
+			return batch
+		}
+	}
+	return batch
+}
