@@ -6,7 +6,7 @@ import { applyBuddies, sortBuddies, isOnline } from '/js/buddies.js';
 import { Conversation, peerOf, peerOfConversation } from '/js/conversation.js';
 import { newClientMsgId } from '/js/ids.js';
 import { parseAnswer, parseBoot, parseBuddies, parsePayload, ProtocolError, tokenFromFragment } from '/js/protocol.js';
-import { sendError } from '/js/chatbar.js';
+import { sendError } from '/js/outbox.js';
 import { HttpError, NetworkError, isRetryable } from '/js/api.js';
 
 const tests = [];

@@ -2,18 +2,16 @@
 // along the bottom, and the paths in and out — messages from the long-poll
 // and the gap fill, history, sends, typing and read marks.
 
-import { HttpError, isRetryable } from './api.js';
-import { backoffMs, sleep } from './backoff.js';
+import { HttpError } from './api.js';
 import { ChatWindow } from './chatwindow.js';
 import { Conversation, peerOf, peerOfConversation } from './conversation.js';
-import { parseMessage, parsePage } from './protocol.js';
-import { loadWindows, saveWindows } from './store.js';
 import { newClientMsgId } from './ids.js';
+import { deliver } from './outbox.js';
+import { parsePage } from './protocol.js';
+import { loadWindows, saveWindows } from './store.js';
 
 /** At most this many windows stay docked; opening another closes the oldest. */
 export const MAX_WINDOWS = 4;
-/** A send is retried this many times on network trouble before it shows as failed. */
-export const SEND_ATTEMPTS = 6;
 const HISTORY_PAGE = 50;
 
 /**
@@ -180,27 +178,17 @@ export class ChatBar {
     this.deliver(peer, id, p.text);
   }
 
-  /**
-   * deliver posts a send until it is stored. Retries reuse the clientMsgId,
-   * so a send whose answer was lost is stored once, not twice.
-   */
-  async deliver(peer, id, text) {
-    const signal = this.stopper.signal;
-    for (let attempt = 1; !signal.aborted; attempt++) {
-      try {
-        const r = await this.api.post('/api/send', { to: peer, text, clientMsgId: id }, { signal });
-        this.receive(parseMessage(r?.message));
-        return;
-      } catch (err) {
-        if (signal.aborted || this.fatal(err)) return;
-        if (!isRetryable(err) || attempt >= SEND_ATTEMPTS) {
-          this.conv(peer).failPending(id, sendError(err));
-          this.windows.get(peer)?.render();
-          return;
-        }
-        await sleep(Math.max(backoffMs(attempt), err.retryAfterMs ?? 0), signal).catch(() => {});
-      }
-    }
+  /** deliver sends a pending message and settles it in its window. */
+  deliver(peer, id, text) {
+    const render = () => this.windows.get(peer)?.render();
+    deliver(this.api, this.stopper.signal, { to: peer, text, clientMsgId: id }, {
+      stored: (m) => this.receive(m),
+      failed: (reason) => {
+        this.conv(peer).failPending(id, reason);
+        render();
+      },
+      fatal: (err) => this.fatal(err),
+    });
   }
 
   sendTyping(peer, typing) {
@@ -248,15 +236,4 @@ export class ChatBar {
     for (const w of this.windows.values()) w.destroy();
     this.windows.clear();
   }
-}
-
-/** sendError says, for people, why a send was refused. */
-export function sendError(err) {
-  if (err instanceof HttpError) {
-    if (err.status === 403) return 'Not sent: you can only chat with friends.';
-    if (err.status === 413) return 'Not sent: the message is too long.';
-    if (err.status === 429) return 'Not sent: you are sending too fast. Click to retry.';
-    if (err.status === 400) return `Not sent: ${err.body?.error ?? 'the message was refused'}.`;
-  }
-  return 'Not sent. Click to retry.';
 }
