@@ -8,6 +8,8 @@ import { newClientMsgId } from '/js/ids.js';
 import { parseAnswer, parseBoot, parseBuddies, parsePayload, ProtocolError, tokenFromFragment } from '/js/protocol.js';
 import { sendError } from '/js/outbox.js';
 import { HttpError, NetworkError, isRetryable } from '/js/api.js';
+import { ChatWindow, TYPING_RESEND_MS } from '/js/chatwindow.js';
+import { Idle } from '/js/idle.js';
 
 const tests = [];
 const test = (name, fn) => tests.push({ name, fn });
@@ -161,6 +163,48 @@ test('which errors are retried, and what a refused send says', () => {
   eq(sendError(new HttpError(403, { error: 'not friends' })), 'Not sent: you can only chat with friends.');
   eq(sendError(new HttpError(400, { error: 'text too long' })), 'Not sent: text too long.');
   eq(sendError(new NetworkError('x')), 'Not sent. Click to retry.');
+});
+
+test('idle seconds grow with time and reset on input', () => {
+  let now = 1000000;
+  const target = new EventTarget();
+  const idle = new Idle(target, () => now);
+  now += 2500;
+  eq(idle.seconds(), 2.5);
+  target.dispatchEvent(new Event('keydown'));
+  eq(idle.seconds(), 0);
+  now += 61000;
+  eq(idle.seconds(), 61);
+});
+
+test('typing is sent at most once per resend interval, and stopped when cleared', () => {
+  let now = 5000;
+  const calls = [];
+  const sent = [];
+  const w = new ChatWindow(new Conversation(1, 2), 'bob', {
+    typing: (on) => calls.push(on), send: (text) => sent.push(text), activate() {}, minimise() {},
+  }, () => now);
+  const type = (value, dt) => {
+    now += dt;
+    w.input.value = value;
+    w.input.dispatchEvent(new Event('input'));
+  };
+  type('h', 0);
+  type('he', 100);
+  type('hel', TYPING_RESEND_MS - 200);
+  eq(calls, [true], 'throttled');
+  type('hell', 200);
+  eq(calls, [true, true], 'resent after the interval');
+  type('', 10);
+  eq(calls, [true, true, false], 'cleared');
+  type('', 10);
+  eq(calls.length, 3, 'no repeat of stop');
+  type('hi', 10);
+  w.input.dispatchEvent(new KeyboardEvent('keydown', { key: 'Enter' }));
+  eq(sent, ['hi']);
+  eq(w.input.value, '');
+  type('x', 10);
+  eq(calls, [true, true, false, true, true], 'a send starts a new throttle window');
 });
 
 /** run runs every test and reports each. */

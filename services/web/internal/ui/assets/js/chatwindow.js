@@ -10,13 +10,15 @@ export const TYPING_SHOW_MS = 6000;
 
 /**
  * ChatWindow draws one conversation. cb: send(text), retry(clientMsgId),
- * typing(bool), older(), minimise(bool), close(), activate().
+ * typing(bool), older(), minimise(bool), close(), activate(). now is the
+ * clock for the typing throttle.
  */
 export class ChatWindow {
-  constructor(conv, name, cb) {
+  constructor(conv, name, cb, now = () => Date.now()) {
     this.conv = conv;
     this.name = name;
     this.cb = cb;
+    this.now = now;
     this.minimised = false;
     this.typingTimer = 0;
     this.typingSentAt = 0;
@@ -72,7 +74,7 @@ export class ChatWindow {
   }
 
   onInput() {
-    const now = Date.now();
+    const now = this.now();
     if (this.input.value.trim() === '') {
       if (this.typingSentAt) this.cb.typing(false);
       this.typingSentAt = 0;
