@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"net/http/cookiejar"
 	"net/http/httptest"
+	"net/url"
 	"testing"
 
 	"github.com/rs/zerolog"
@@ -20,7 +21,7 @@ func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
 
 // harness is the API over fakes, served on a real listener.
 type harness struct {
-	t   *testing.T
+	t   testing.TB
 	env *chattest.Env
 	srv *httptest.Server
 }
@@ -30,7 +31,7 @@ type harnessOpts struct {
 	chat func(*chat.Config)
 }
 
-func newHarness(t *testing.T, o harnessOpts) *harness {
+func newHarness(t testing.TB, o harnessOpts) *harness {
 	env := chattest.NewEnv(t, o.chat)
 	opts := Options{Dev: true, PublicURL: "http://chat.example", Now: env.Clock.Now}
 	if o.api != nil {
@@ -135,4 +136,12 @@ func expect(t *testing.T, what string, r response, status int) {
 	if status >= 400 && (r.str("error") == "" || r.header.Get("Content-Type") != "application/json; charset=utf-8") {
 		t.Fatalf("%s: error answer %q (%s) is not a JSON error", what, r.raw, r.header.Get("Content-Type"))
 	}
+}
+
+func mustURL(s string) *url.URL {
+	u, err := url.Parse(s)
+	if err != nil {
+		panic(err)
+	}
+	return u
 }
