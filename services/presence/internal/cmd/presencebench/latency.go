@@ -4,6 +4,8 @@ import (
 	"context"
 	"math/rand/v2"
 	"slices"
+	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/rs/zerolog"
@@ -48,8 +50,16 @@ func measureInProcess(tab *table.Table, n, gets, k int) quantiles {
 // wireFigures are the over-Thrift measurements.
 type wireFigures struct {
 	get, poll  quantiles
+	smallPoll  quantiles // changedSince of smallPoll ids, nothing changed
+	pollRate   float64   // the same calls/s from pollers callers at once
 	reportRate float64
 }
+
+// pollers is how many callers the throughput figure runs at once.
+const pollers = 8
+
+// smallPoll is one shard's share of a 100-friend buddy list over 4 shards.
+const smallPoll = 25
 
 // measureThrift serves tab on a loopback port with the service's own server
 // and adapter, and times calls from one pooled client, one at a time.
@@ -98,6 +108,22 @@ func measureThrift(tab *table.Table, n, gets, k int) (wireFigures, error) {
 		since = time.Now().UnixMicro() // later polls ask since now: nothing changed
 	}
 	f.get, f.poll = quantilesOf(getDs), quantilesOf(pollDs)
+	future := time.Now().Add(time.Hour).UnixMicro()
+	for i := -gets / 10; i < gets; i++ {
+		ids := toWire(randomIDs(n, smallPoll))
+		d, err := time1(func(ctx context.Context, c *presencet.PresenceServiceClient) error {
+			_, err := c.ChangedSince(ctx, ids, future)
+			return err
+		})
+		if err != nil {
+			return f, err
+		}
+		if i >= 0 {
+			pollDs[i] = d
+		}
+	}
+	f.smallPoll = quantilesOf(pollDs)
+	f.pollRate = throughput(pool, n, future)
 
 	reports := batches(min(n, 200_000), 10_000)
 	wire := make([][]*presencet.ReportEntry, len(reports))
@@ -127,4 +153,28 @@ func toWire(ids []int64) []commont.UserId {
 		out[i] = commont.UserId(id)
 	}
 	return out
+}
+
+// throughput runs pollers callers of changedSince(smallPoll ids) for two
+// seconds and returns calls per second. Callers and server share the box.
+func throughput(pool *rpc.Pool[*presencet.PresenceServiceClient], n int, since int64) float64 {
+	var calls atomic.Int64
+	stop := time.Now().Add(2 * time.Second)
+	var wg sync.WaitGroup
+	for range pollers {
+		wg.Go(func() {
+			ids := toWire(randomIDs(n, smallPoll))
+			for time.Now().Before(stop) {
+				err := pool.Call(context.Background(), func(ctx context.Context, c *presencet.PresenceServiceClient) error {
+					_, err := c.ChangedSince(ctx, ids, since)
+					return err
+				})
+				if err == nil {
+					calls.Add(1)
+				}
+			}
+		})
+	}
+	wg.Wait()
+	return rate(int(calls.Load()), 2*time.Second)
 }
