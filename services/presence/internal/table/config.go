@@ -65,6 +65,7 @@ type InputError struct {
 	Reason string
 }
 
+// Error says what is wrong, naming the field.
 func (e *InputError) Error() string { return "invalid " + e.Field + ": " + e.Reason }
 
 func checkReporter(r string) error {

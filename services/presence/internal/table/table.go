@@ -43,6 +43,7 @@ const (
 	Active
 )
 
+// String names the state as logs and tests print it.
 func (s State) String() string {
 	switch s {
 	case Offline:
