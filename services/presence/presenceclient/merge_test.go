@@ -200,4 +200,3 @@ func TestOwnerLostAndRefilled(t *testing.T) {
 		t.Fatalf("poller after the refill: %d changed, %v; want the %d moved users", len(changed), err, len(moved))
 	}
 }
-
