@@ -41,12 +41,12 @@ func run(ctx context.Context, args []string, logOut io.Writer) error {
 	}
 	tab, err := table.New(cfg.Table())
 	if err != nil {
-		return err
+		return shutdownEarly(r, err)
 	}
 	srv, err := rpc.Listen(cfg.ThriftAddr, thriftapi.New(tab, r.Metrics).Processor(),
 		rpc.ServerOptions{Metrics: r.Metrics, Log: r.Log})
 	if err != nil {
-		return err
+		return shutdownEarly(r, err)
 	}
 	r.Go("thrift", srv.Serve)
 	r.OnStop(runtime.PhaseServers, "thrift", srv.Shutdown)
@@ -56,7 +56,7 @@ func run(ctx context.Context, args []string, logOut io.Writer) error {
 	// table is in use until the last call has finished.
 	res, err := r.Resolver("presence", cfg.Peers)
 	if err != nil {
-		return err
+		return shutdownEarly(r, err)
 	}
 	loops, stopLoops := context.WithCancel(context.Background())
 	r.OnStop(runtime.PhaseStores, "upkeep", func(context.Context) error { stopLoops(); return nil })
@@ -69,10 +69,17 @@ func run(ctx context.Context, args []string, logOut io.Writer) error {
 	err = r.Announce(actx, discovery.Instance{Service: "presence", Addr: r.AdvertiseAddr(srv.Addr())})
 	cancel()
 	if err != nil {
-		stopLoops()
-		srv.Shutdown(context.Background())
-		return err
+		return shutdownEarly(r, err)
 	}
 	r.SetReady()
 	return r.Run(ctx)
+}
+
+// shutdownEarly stops whatever was started when composing fails half-way:
+// Run with an ended context goes straight to the ordered shutdown.
+func shutdownEarly(r *runtime.Runtime, cause error) error {
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	r.Run(ctx)
+	return cause
 }

@@ -6,7 +6,9 @@ import (
 	"encoding/json"
 	"errors"
 	"io"
+	"net"
 	"net/http"
+	"strings"
 	"testing"
 	"time"
 
@@ -94,4 +96,19 @@ func TestRun(t *testing.T) {
 		t.Fatal("run did not return after its context ended")
 	}
 	<-drained
+}
+
+// TestRunFailsCleanly: a Thrift port already taken fails the start with an
+// error naming it, after the ordered shutdown (goleak checks nothing is left).
+func TestRunFailsCleanly(t *testing.T) {
+	taken, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer taken.Close()
+	err = run(context.Background(), []string{"-thrift-addr", taken.Addr().String(), "-admin-addr", "127.0.0.1:0",
+		"-log-format", "json", "-log-level", "error"}, io.Discard)
+	if err == nil || !strings.Contains(err.Error(), taken.Addr().String()) {
+		t.Fatalf("run on a taken port = %v; want an error naming %s", err, taken.Addr())
+	}
 }
