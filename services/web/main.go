@@ -116,8 +116,10 @@ func serve(r *runtime.Runtime, cfg config.Config, api http.Handler, proxy *pollp
 		httpLn.Close()
 		return discovery.Instance{}, err
 	}
-	// No WriteTimeout: relayed long-polls are answered up to a minute later.
-	hsrv := &http.Server{Handler: api, ReadHeaderTimeout: 5 * time.Second, ReadTimeout: 30 * time.Second,
+	// ReadTimeout bounds reading a request (headers and body): net/http lifts
+	// the read deadline once the request is in, so it never cuts a relayed
+	// long-poll. No WriteTimeout: those are answered up to a minute later.
+	hsrv := &http.Server{Handler: api, ReadHeaderTimeout: 5 * time.Second, ReadTimeout: 10 * time.Second,
 		IdleTimeout: 2 * time.Minute, MaxHeaderBytes: 32 << 10}
 	r.Go("http", func() error {
 		if err := hsrv.Serve(httpLn); !errors.Is(err, http.ErrServerClosed) {

@@ -251,3 +251,17 @@ func FuzzSendText(f *testing.F) {
 		}
 	})
 }
+
+// TestSendOutlivesCaller: a browser that goes away once the chatlog has its
+// message (a tab closed right after sending) still gets it pushed.
+func TestSendOutlivesCaller(t *testing.T) {
+	e := chattest.NewEnv(t, nil)
+	cctx, cancel := context.WithCancel(ctx)
+	e.Chatlog.BeforeAppend(func(context.Context) error { cancel(); return nil })
+	if _, err := e.Service.Send(cctx, 1, 2, "bye", "c1"); err != nil {
+		t.Fatal(err)
+	}
+	if len(e.Channel.Payloads(2)) != 1 {
+		t.Fatal("the push was cut with the caller's context")
+	}
+}

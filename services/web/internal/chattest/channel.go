@@ -47,7 +47,10 @@ func (c *Channel) Payloads(user int64) [][]byte {
 }
 
 // Deliver implements chat.Channel.
-func (c *Channel) Deliver(_ context.Context, ds []channelclient.Delivery) ([]channelclient.Result, error) {
+func (c *Channel) Deliver(ctx context.Context, ds []channelclient.Delivery) ([]channelclient.Result, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err // as a real call on a dead context would
+	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if c.fail != nil {

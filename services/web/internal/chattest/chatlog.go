@@ -26,6 +26,7 @@ type Chatlog struct {
 	appends int
 	fail    error
 	now     func() time.Time
+	before  func(context.Context) error // runs ahead of each Append, unlocked
 }
 
 // NewChatlog returns an empty Chatlog stamping messages with now (nil:
@@ -43,6 +44,14 @@ func (c *Chatlog) Fail(err error) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	c.fail = err
+}
+
+// BeforeAppend makes each Append first run fn (outside the lock) and fail
+// with its error, if any: a slow or failing chatlog on demand.
+func (c *Chatlog) BeforeAppend(fn func(context.Context) error) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.before = fn
 }
 
 // Stored is every stored message, by conversation then seq.
@@ -84,7 +93,15 @@ func (c *Chatlog) enter() error {
 }
 
 // Append implements chat.Chatlog.
-func (c *Chatlog) Append(_ context.Context, sender, recipient int64, text, clientMsgID string) (chatlogclient.Message, error) {
+func (c *Chatlog) Append(ctx context.Context, sender, recipient int64, text, clientMsgID string) (chatlogclient.Message, error) {
+	c.mu.Lock()
+	before := c.before
+	c.mu.Unlock()
+	if before != nil {
+		if err := before(ctx); err != nil {
+			return chatlogclient.Message{}, err
+		}
+	}
 	err := c.enter()
 	c.appends++
 	defer c.mu.Unlock()

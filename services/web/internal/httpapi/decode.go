@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"mime"
+	"net"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -52,7 +53,8 @@ func (a *API) sameOrigin(r *http.Request) bool {
 }
 
 // decode reads one JSON object into v and answers the client itself when it
-// cannot (413 too large, 400 malformed), reporting whether to go on.
+// cannot (413 too large, 408 too slow, 400 malformed), reporting whether to
+// go on.
 func decode(w http.ResponseWriter, r *http.Request, v any) bool {
 	err := decodeBody(r.Body, v)
 	if err == nil {
@@ -60,7 +62,10 @@ func decode(w http.ResponseWriter, r *http.Request, v any) bool {
 	}
 	var tooBig *http.MaxBytesError
 	var typ *json.UnmarshalTypeError
+	var ne net.Error
 	switch {
+	case errors.As(err, &ne) && ne.Timeout():
+		writeError(w, http.StatusRequestTimeout, "request body too slow", "")
 	case errors.As(err, &tooBig):
 		writeError(w, http.StatusRequestEntityTooLarge, fmt.Sprintf("body over %d bytes", tooBig.Limit), "")
 	case errors.Is(err, errNotUTF8):

@@ -9,6 +9,7 @@ import (
 	"net/http/httptest"
 	"net/url"
 	"testing"
+	"time"
 
 	"github.com/rs/zerolog"
 	"go.uber.org/goleak"
@@ -29,6 +30,8 @@ type harness struct {
 type harnessOpts struct {
 	api  func(*Options)
 	chat func(*chat.Config)
+	// readTimeout is the server's http.Server.ReadTimeout, as main sets it.
+	readTimeout time.Duration
 }
 
 func newHarness(t testing.TB, o harnessOpts) *harness {
@@ -45,7 +48,9 @@ func newHarness(t testing.TB, o harnessOpts) *harness {
 	})
 	poll := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { io.WriteString(w, `{"type":"continue"}`) })
 	api := New(opts, Deps{Chat: env.Service, Sessions: env.Sessions, UI: ui, Poll: poll, Log: zerolog.Nop()})
-	h := &harness{t: t, env: env, srv: httptest.NewServer(api)}
+	h := &harness{t: t, env: env, srv: httptest.NewUnstartedServer(api)}
+	h.srv.Config.ReadTimeout = o.readTimeout
+	h.srv.Start()
 	t.Cleanup(h.srv.Close)
 	return h
 }

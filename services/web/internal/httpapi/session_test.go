@@ -1,6 +1,9 @@
 package httpapi
 
 import (
+	"bufio"
+	"fmt"
+	"net"
 	"net/http"
 	"strings"
 	"testing"
@@ -133,4 +136,25 @@ func cookie(t *testing.T, h http.Header) *http.Cookie {
 	}
 	t.Fatalf("no %s cookie in %v", CookieName, h.Values("Set-Cookie"))
 	return nil
+}
+
+// TestSlowBody: a body trickled past the server's ReadTimeout gets a JSON
+// 408 rather than holding the connection.
+func TestSlowBody(t *testing.T) {
+	h := newHarness(t, harnessOpts{readTimeout: 200 * time.Millisecond})
+	conn, err := net.Dial("tcp", strings.TrimPrefix(h.srv.URL, "http://"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	fmt.Fprintf(conn, "POST /api/session HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{\"tok")
+	conn.SetReadDeadline(time.Now().Add(10 * time.Second))
+	resp, err := http.ReadResponse(bufio.NewReader(conn), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusRequestTimeout {
+		t.Fatalf("status %d, want 408", resp.StatusCode)
+	}
 }
