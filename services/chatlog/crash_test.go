@@ -193,4 +193,3 @@ func readAll(t *testing.T, c *chatlogclient.Client, convs int) map[string]chatlo
 	}
 	return out
 }
-
