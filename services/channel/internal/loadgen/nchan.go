@@ -1,0 +1,97 @@
+package loadgen
+
+import (
+	"context"
+	"fmt"
+	"regexp"
+	"strconv"
+)
+
+// Nchan is nginx with the nchan module: long-poll subscribers on
+// /sub/<user>, publishing by HTTP POST to /pub/<user>, one message each.
+type Nchan struct {
+	HTTP string // host:port
+}
+
+// Name implements Target.
+func (n *Nchan) Name() string { return "nchan" }
+
+func (n *Nchan) pollAddr() string { return n.HTTP }
+
+func (n *Nchan) subscriber(user int64) subscriber {
+	return &nchanSub{line: fmt.Sprintf("GET /sub/%d HTTP/1.1\r\nHost: %s\r\n", user, n.HTTP)}
+}
+
+// nchanSub follows nchan's long-poll cursor: the Last-Modified and Etag of
+// the last message, sent back as If-Modified-Since and If-None-Match.
+type nchanSub struct {
+	line               string
+	lastModified, etag string
+}
+
+func (s *nchanSub) request(b []byte) []byte {
+	b = append(b, s.line...)
+	if s.lastModified != "" {
+		b = append(b, "If-Modified-Since: "...)
+		b = append(b, s.lastModified...)
+		b = append(b, "\r\nIf-None-Match: "...)
+		b = append(b, s.etag...)
+		b = append(b, "\r\n"...)
+	}
+	return append(b, "\r\n"...)
+}
+
+func (s *nchanSub) answer(r *response, got func([]byte)) error {
+	switch r.status {
+	case 200:
+		got(r.body)
+		s.lastModified, s.etag = r.lastModified, r.etag
+	case 304, 408: // the hold ran out: poll again from the same message
+	default:
+		return fmt.Errorf("subscriber answered %d: %s", r.status, r.body)
+	}
+	return nil
+}
+
+func (n *Nchan) publisher() (publisher, error) {
+	c, err := dialHTTP(n.HTTP)
+	if err != nil {
+		return nil, err
+	}
+	return &nchanPub{host: n.HTTP, c: c}, nil
+}
+
+type nchanPub struct {
+	host string
+	c    *httpConn
+}
+
+// publish POSTs each message in turn: nchan takes one message per request.
+func (p *nchanPub) publish(ctx context.Context, users []int64, payloads [][]byte) (int, error) {
+	rejected := 0
+	for i, u := range users {
+		b := append(p.c.req[:0], "POST /pub/"...)
+		b = strconv.AppendInt(b, u, 10)
+		b = append(b, " HTTP/1.1\r\nHost: "...)
+		b = append(b, p.host...)
+		b = append(b, "\r\nContent-Type: application/json\r\nContent-Length: "...)
+		b = strconv.AppendInt(b, int64(len(payloads[i])), 10)
+		b = append(b, "\r\n\r\n"...)
+		p.c.req = append(b, payloads[i]...)
+		if err := p.c.roundTrip(); err != nil {
+			return rejected + len(users) - i, err
+		}
+		if p.c.resp.status != 201 && p.c.resp.status != 202 {
+			rejected++
+		}
+	}
+	return rejected, ctx.Err()
+}
+
+func (p *nchanPub) close() { p.c.c.Close() }
+
+var subscribersStat = regexp.MustCompile(`(?m)^subscribers: (\d+)$`)
+
+func (n *Nchan) parked(ctx context.Context) (int, error) {
+	return scrape(ctx, "http://"+n.HTTP+"/nchan_status", subscribersStat)
+}
