@@ -44,7 +44,8 @@ service PresenceService {
   /**
    * Marks each listed user online as of now. A user not reported again for a
    * few intervals (intervalMs, from the reporter) expires to OFFLINE. At most
-   * 100,000 entries. Returns the number of entries taken.
+   * 50,000 entries (about 950 KiB, under the 1 MiB frame cap); split larger
+   * batches. Returns the number of entries taken.
    */
   i32 report(1: string reporter, 2: i32 intervalMs, 3: list<ReportEntry> entries)
     throws (1: common.InvalidInput invalid)

@@ -632,7 +632,8 @@ func (p *Changes) String() string {
 type PresenceService interface {
 	// Marks each listed user online as of now. A user not reported again for a
 	// few intervals (intervalMs, from the reporter) expires to OFFLINE. At most
-	// 100,000 entries. Returns the number of entries taken.
+	// 50,000 entries (about 950 KiB, under the 1 MiB frame cap); split larger
+	// batches. Returns the number of entries taken.
 	//
 	// Parameters:
 	//  - Reporter
@@ -691,7 +692,8 @@ func (p *PresenceServiceClient) SetLastResponseMeta_(meta thrift.ResponseMeta) {
 
 // Marks each listed user online as of now. A user not reported again for a
 // few intervals (intervalMs, from the reporter) expires to OFFLINE. At most
-// 100,000 entries. Returns the number of entries taken.
+// 50,000 entries (about 950 KiB, under the 1 MiB frame cap); split larger
+// batches. Returns the number of entries taken.
 //
 // Parameters:
 //   - Reporter

@@ -15,10 +15,10 @@ const (
 	DefaultReportTimeout = 3 * time.Second
 )
 
-// reportChunk is the most entries sent in one report call. The contract allows
-// MaxReport, but an entry takes 19 bytes in the binary protocol, so 100,000 of
-// them would not fit the transport's 1 MiB frame; 50,000 (950 kB) do.
-const reportChunk = 50_000
+// reportChunk is the most entries sent in one report call: an entry takes 19
+// bytes in the binary protocol, so MaxReport of them (950 kB) fit the
+// transport's 1 MiB frame.
+const reportChunk = MaxReport
 
 // Option tunes a Client.
 type Option func(*Client)

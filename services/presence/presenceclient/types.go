@@ -56,7 +56,7 @@ var ErrUnavailable = errors.New("presence unavailable")
 // Limits of the PresenceService contract, checked on both ends.
 const (
 	// MaxReport bounds the entries of one report call.
-	MaxReport = 100_000
+	MaxReport = 50_000
 	// MaxGet bounds the users of one multiGet or changedSince call.
 	MaxGet = 10_000
 	// MaxReporterLen bounds a reporter id, in bytes.

@@ -52,7 +52,7 @@ func Parse(args []string) (Config, error) {
 	fs := flag.NewFlagSet("presence", flag.ContinueOnError)
 	c.Common.Register(fs, ports.PresenceAdmin)
 	fs.StringVar(&c.ThriftAddr, "thrift-addr", ports.Addr("", ports.PresenceThrift), "Thrift address of PresenceService")
-	fs.StringVar(&c.Peers, "peers", "", "static presence instances, comma-separated host:port (without -consul)")
+	fs.StringVar(&c.Peers, "presence-addrs", "", "static presence instances, comma-separated host:port, this one included (without -consul)")
 	fs.IntVar(&c.ExpireAfter, "expire-after", DefaultExpireAfter, "report intervals missed before a user lapses to offline")
 	fs.DurationVar(&c.IdleAfter, "idle-after", DefaultIdleAfter, "time since a user's last input after which they are idle")
 	fs.IntVar(&c.MaxOffline, "max-offline", DefaultMaxOffline, "offline users kept for last seen; the longest-offline are dropped past it")

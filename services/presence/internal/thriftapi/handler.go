@@ -22,7 +22,7 @@ import (
 // callers (a test keeps the copies equal).
 const (
 	// MaxReport bounds the entries of one report.
-	MaxReport = 100_000
+	MaxReport = 50_000
 	// MaxGet bounds the users of one multiGet or changedSince.
 	MaxGet = 10_000
 )

@@ -23,7 +23,8 @@ class Iface(object):
         """
         Marks each listed user online as of now. A user not reported again for a
         few intervals (intervalMs, from the reporter) expires to OFFLINE. At most
-        100,000 entries. Returns the number of entries taken.
+        50,000 entries (about 950 KiB, under the 1 MiB frame cap); split larger
+        batches. Returns the number of entries taken.
 
         Parameters:
          - reporter
@@ -68,7 +69,8 @@ class Client(Iface):
         """
         Marks each listed user online as of now. A user not reported again for a
         few intervals (intervalMs, from the reporter) expires to OFFLINE. At most
-        100,000 entries. Returns the number of entries taken.
+        50,000 entries (about 950 KiB, under the 1 MiB frame cap); split larger
+        batches. Returns the number of entries taken.
 
         Parameters:
          - reporter
