@@ -125,7 +125,7 @@ func Run(ctx context.Context, cfg Config) (Result, error) {
 	res.Lost = sent - res.Delivered
 	res.CPUSeconds = (cpu1 - cpu0).Seconds()
 	if res.Delivered > 0 {
-		res.CPUPerMessageUs = float64((cpu1-cpu0).Microseconds()) / float64(res.Delivered)
+		res.CPUPerMessageUs = float64((cpu1 - cpu0).Microseconds()) / float64(res.Delivered)
 	}
 	res.P50ms, res.P99ms, res.P999ms = g.percentiles()
 	if e := g.firstErr.Load(); e != nil {
