@@ -107,11 +107,16 @@ func fakeChannel(t *testing.T) (*httptest.Server, chan string) {
 
 func thriftCall(t *testing.T, addr string, fn func(context.Context, *webt.WebServiceClient) error) {
 	t.Helper()
-	pool := rpc.NewPool(addr, webt.NewWebServiceClient)
-	defer pool.Close()
-	if err := pool.Call(context.Background(), fn); err != nil {
+	if err := thriftPool(t, addr).Call(context.Background(), fn); err != nil {
 		t.Fatal(err)
 	}
+}
+
+// thriftPool is a WebService client pool closed when the test ends.
+func thriftPool(t *testing.T, addr string) *rpc.Pool[*webt.WebServiceClient] {
+	pool := rpc.NewPool(addr, webt.NewWebServiceClient)
+	t.Cleanup(func() { pool.Close() })
+	return pool
 }
 
 func TestRunStatic(t *testing.T) {
