@@ -98,3 +98,26 @@ func TestShortSecret(t *testing.T) {
 		t.Fatal("a short secret must be refused")
 	}
 }
+
+// FuzzVerify: no string but one this Manager issued verifies, and what
+// verifies names a positive user and a future expiry.
+func FuzzVerify(f *testing.F) {
+	now := time.Unix(1_700_000_000, 0)
+	m, _ := NewManager(secret, func() time.Time { return now })
+	good, _ := m.Open(42, time.Hour)
+	for _, s := range []string{good.Token, "", "v1.1.2.x", "v1.-1.99999999999.", strings.Repeat(".", 200), good.Token + "x"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, tok string) {
+		s, err := m.Verify(tok)
+		if err != nil {
+			return
+		}
+		if tok != good.Token && !strings.HasPrefix(tok, "v1.42.") {
+			t.Fatalf("%q verified as user %d without being issued", tok, s.User)
+		}
+		if s.User <= 0 || !s.ExpiresAt.After(now) || s.Token != tok {
+			t.Fatalf("%q verified as %+v", tok, s)
+		}
+	})
+}
