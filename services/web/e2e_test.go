@@ -4,8 +4,10 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"net/http"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -185,4 +187,36 @@ func rawSend(t *testing.T, web string, c *browserapi.Client, body, csrf string) 
 		t.Errorf("status %d without a JSON error", resp.StatusCode)
 	}
 	return resp.StatusCode
+}
+
+// BenchmarkSendStack is a browser's send through the real system: web
+// (HTTP, CSRF, friend check) → chatlog append → channel deliver to both
+// users. Senders run in parallel, each as its own demo user; the rate limit
+// is off (the processes take THRIFTCHAT_SEND_RATE from the environment).
+func BenchmarkSendStack(b *testing.B) {
+	b.Setenv("THRIFTCHAT_SEND_RATE", "0") // measure the path, not the rate limit
+	s := stacktest.Start(b, stacktest.Options{Dev: true})
+	ctx := context.Background()
+	var next atomic.Int64
+	b.ResetTimer()
+	b.SetParallelism(3) // 6 senders on 2 cores
+	b.RunParallel(func(pb *testing.PB) {
+		me := next.Add(1)%6 + 1
+		c, err := browserapi.New(s.WebURL)
+		if err != nil {
+			b.Error(err)
+			return
+		}
+		if err := c.DemoLogin(ctx, me); err != nil {
+			b.Error(err)
+			return
+		}
+		to := me%6 + 1
+		for i := 0; pb.Next(); i++ {
+			if _, err := c.Send(ctx, to, "benchmark message", fmt.Sprint("b", me, "-", i, "-", b.N)); err != nil {
+				b.Error(err)
+				return
+			}
+		}
+	})
 }

@@ -3,6 +3,7 @@ package httpapi
 import (
 	"bytes"
 	"fmt"
+	"io"
 	"net/http"
 	"sync/atomic"
 	"testing"
@@ -20,6 +21,7 @@ func BenchmarkSendHTTP(b *testing.B) {
 	u := br.hc.Jar.Cookies(mustURL(h.srv.URL))
 	var n atomic.Int64
 	b.ReportAllocs()
+	b.SetParallelism(4) // 8 browsers on 2 cores
 	b.RunParallel(func(pb *testing.PB) {
 		client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 64}}
 		defer client.CloseIdleConnections()
@@ -33,6 +35,7 @@ func BenchmarkSendHTTP(b *testing.B) {
 			if err != nil || resp.StatusCode != 200 {
 				b.Fatalf("send: %v %v", resp, err)
 			}
+			io.Copy(io.Discard, resp.Body) // read to EOF so the connection is reused
 			resp.Body.Close()
 		}
 	})
