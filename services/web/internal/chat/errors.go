@@ -23,6 +23,7 @@ type InvalidError struct {
 	Reason string
 }
 
+// Error says which field is wrong and why.
 func (e *InvalidError) Error() string {
 	if e.Field == "" {
 		return "invalid request: " + e.Reason
@@ -39,6 +40,7 @@ type RateLimitError struct {
 	RetryAfter time.Duration
 }
 
+// Error says how long to wait.
 func (e *RateLimitError) Error() string {
 	return fmt.Sprintf("rate limited: retry after %v", e.RetryAfter)
 }

@@ -1,18 +1,23 @@
 package chat
 
-import (
-	"unicode/utf8"
-)
+import "unicode/utf8"
 
-// Message and id bounds.
+// Input bounds, as the IDL and the HTTP API document them.
 const (
+	// MaxTextBytes bounds a message's text.
 	MaxTextBytes = 4000
-	MaxClientID  = 64
+	// MaxClientID bounds a message's clientMsgId.
+	MaxClientID = 64
+	// MaxNameBytes bounds a user's display name.
 	MaxNameBytes = 64
-	MaxPresence  = 1000
-	MaxHistory   = 200
-	MaxRecent    = 100
-	MaxSince     = 1000
+	// MaxPresence bounds one presence read.
+	MaxPresence = 1000
+	// MaxHistory, MaxRecent and MaxSince bound the page sizes of history,
+	// recent conversations and gap fills.
+	MaxHistory = 200
+	MaxRecent  = 100
+	MaxSince   = 1000
+	// defaultLimit is the page size when none is asked for.
 	defaultLimit = 50
 )
 
