@@ -2,7 +2,6 @@ package convlog
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"time"
 )
@@ -20,21 +19,11 @@ func New(store Store) *Log { return &Log{store: store} }
 // all-or-nothing write. An invalid draft fails the whole call with an
 // InvalidError naming it, and nothing is stored.
 func (l *Log) Append(ctx context.Context, drafts []Draft) ([]Message, error) {
-	if len(drafts) > MaxBatch {
-		return nil, invalid("requests", "%d messages; at most %d in one batch", len(drafts), MaxBatch)
+	if err := CheckBatch(drafts); err != nil {
+		return nil, err
 	}
 	if len(drafts) == 0 {
 		return nil, nil
-	}
-	for i, d := range drafts {
-		err := d.Check()
-		var ie *InvalidError
-		if errors.As(err, &ie) && len(drafts) > 1 {
-			ie.Field = fmt.Sprintf("requests[%d].%s", i, ie.Field)
-		}
-		if err != nil {
-			return nil, err
-		}
 	}
 	ms, err := l.store.Append(ctx, drafts)
 	if err != nil {

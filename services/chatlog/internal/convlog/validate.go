@@ -69,6 +69,26 @@ func (d Draft) Check() error {
 	return nil
 }
 
+// CheckBatch validates the drafts of one append: at most MaxBatch, each
+// valid. In a batch of several, the field of the error says which draft, as
+// in "requests[3].text".
+func CheckBatch(drafts []Draft) error {
+	if len(drafts) > MaxBatch {
+		return invalid("requests", "%d messages; at most %d in one batch", len(drafts), MaxBatch)
+	}
+	for i, d := range drafts {
+		err := d.Check()
+		var ie *InvalidError
+		if errors.As(err, &ie) && len(drafts) > 1 {
+			ie.Field = fmt.Sprintf("requests[%d].%s", i, ie.Field)
+		}
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
 // Check validates a history cursor. A negative Before, or After below -1,
 // is an unknown cursor.
 func (c Cursor) Check() error {

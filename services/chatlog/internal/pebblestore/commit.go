@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"maps"
 	"time"
 
 	"github.com/cockroachdb/pebble/v2"
@@ -24,69 +23,98 @@ func (s *Store) MarkRead(ctx context.Context, user int64, conv convlog.Conv, seq
 	return s.w.submit(ctx, &op{mark: &mark{user: user, conv: conv, seq: seq}}).err
 }
 
-// commit stages every op of the batch, writes what they staged in one
-// Pebble batch with one fsync, then answers each caller. An op that fails
-// while staging is answered at once and leaves the batch untouched.
-func (w *writer) commit(ops []*op) {
+// flight is an applied batch on its way to durability, with the answers
+// its callers get once it is synced.
+type flight struct {
+	b       *pebble.Batch // nil when the ops wrote nothing
+	ops     []*op         // those still to be answered
+	answers []result
+	items   int
+	start   time.Time
+}
+
+// apply stages every op of the batch and applies what they staged as one
+// Pebble batch, without waiting for its fsync. An op that fails while
+// staging is answered at once and leaves the batch untouched.
+func (w *writer) apply(ops []*op) *flight {
+	f := &flight{start: time.Now()}
+	if errp := w.failed.Load(); errp != nil {
+		for _, o := range ops {
+			o.res <- result{err: *errp}
+		}
+		return f
+	}
 	at := max(w.clock().UnixMilli(), w.lastAt) // server time never runs back
 	w.lastAt = at
 	s := newStage(nil)
-	answers := make([]result, len(ops))
-	ok := make([]bool, len(ops))
 	fresh, dup := 0, 0
-	for i, o := range ops {
+	for _, o := range ops {
 		st := newStage(s)
-		var err error
+		var r result
 		if o.mark != nil {
-			err = w.stageMark(st, o.mark)
+			r.err = w.stageMark(st, o.mark)
 		} else {
 			var n int
-			answers[i].msgs, n, err = w.stageAppend(st, o.drafts, at)
+			r.msgs, n, r.err = w.stageAppend(st, o.drafts, at)
 			fresh, dup = fresh+n, dup+len(o.drafts)-n
 		}
-		if err != nil {
-			o.res <- result{err: err}
+		if r.err != nil {
+			o.res <- r
 			continue
 		}
 		s.merge(st)
-		ok[i] = true
+		f.ops, f.answers = append(f.ops, o), append(f.answers, r)
 	}
-	err := w.write(s)
-	if err == nil {
-		if len(w.heads)+len(s.heads) > maxHeads {
-			clear(w.heads)
+	if len(s.sets) == 0 {
+		return f // only retries and read marks that did not move
+	}
+	f.b, f.items = w.db.NewBatchWithSize(len(s.sets)*128), len(s.heads)+len(s.reads)
+	for _, kv := range s.sets {
+		f.b.Set(kv[0], kv[1], nil) // cannot fail on a fresh batch
+	}
+	if err := w.db.ApplyNoSyncWait(f.b, pebble.Sync); err != nil {
+		f.b.Close()
+		f.b = nil
+		for i := range f.answers {
+			f.answers[i] = result{err: fmt.Errorf("apply %d writes: %w", len(s.sets), err)}
 		}
-		maps.Copy(w.heads, s.heads) // committed now
-		w.m.appended.WithLabelValues("new").Add(float64(fresh))
-		w.m.appended.WithLabelValues("duplicate").Add(float64(dup))
+		return f
 	}
-	for i, o := range ops {
-		if ok[i] {
-			answers[i].err = err
-			o.res <- answers[i]
-		}
+	// Applied, so visible to the next batch's lookups: cache the new heads.
+	if len(w.heads)+len(s.heads) > maxHeads {
+		clear(w.heads)
 	}
+	for conv, h := range s.heads {
+		w.heads[conv] = h
+	}
+	w.m.appended.WithLabelValues("new").Add(float64(fresh))
+	w.m.appended.WithLabelValues("duplicate").Add(float64(dup))
+	return f
 }
 
-// write commits the staged sets with one fsync.
-func (w *writer) write(s *stage) error {
-	if len(s.sets) == 0 {
-		return nil // only retries and read marks that did not move
-	}
-	start := time.Now()
-	b := w.db.NewBatchWithSize(len(s.sets) * 128)
-	defer b.Close()
-	for _, kv := range s.sets {
-		if err := b.Set(kv[0], kv[1], nil); err != nil {
-			return fmt.Errorf("stage write: %w", err)
+// syncer waits for each flight's fsync, in order, then answers its callers.
+func (w *writer) syncer(done chan<- struct{}) {
+	defer close(done)
+	for f := range w.flights {
+		var err error
+		if f.b != nil {
+			err = f.b.SyncWait()
+			f.b.Close()
+			if err != nil {
+				err = fmt.Errorf("sync %d items: %w", f.items, err)
+				w.failed.CompareAndSwap(nil, &err)
+			} else {
+				w.m.commit.Observe(time.Since(f.start).Seconds())
+				w.m.batch.Observe(float64(f.items))
+			}
+		}
+		for i, o := range f.ops {
+			if f.answers[i].err == nil {
+				f.answers[i].err = err
+			}
+			o.res <- f.answers[i]
 		}
 	}
-	if err := b.Commit(pebble.Sync); err != nil {
-		return fmt.Errorf("commit %d writes: %w", len(s.sets), err)
-	}
-	w.m.commit.Observe(time.Since(start).Seconds())
-	w.m.batch.Observe(float64(len(s.heads) + len(s.reads)))
-	return nil
 }
 
 // getter is what reads need of a DB or a snapshot.

@@ -11,7 +11,7 @@ import (
 //
 //	m conv 0 seq            → message (see codec.go)
 //	k conv 0 sender cmid    → seq: the idempotency index
-//	p user conv             → lastAt, lastSeq: the user's conversations
+//	p user conv             → nothing: the user's conversations
 //	r user conv             → readSeq, peer messages up to it: read marks
 //	t user at conv 0 seq    → nothing: the user's messages by time, for Since
 //

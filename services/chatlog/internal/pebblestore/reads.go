@@ -1,6 +1,7 @@
 package pebblestore
 
 import (
+	"bytes"
 	"cmp"
 	"context"
 	"fmt"
@@ -50,38 +51,28 @@ func (s *Store) History(ctx context.Context, conv convlog.Conv, c convlog.Cursor
 	return p, err
 }
 
-// Recent implements convlog.Store. It reads every conversation the user
-// takes part in held here (one small key each) and sorts them by activity,
-// then reads the newest message and read mark of the first limit.
+// Recent implements convlog.Store. It lists the conversations the user
+// takes part in held here (one empty key each, written with a
+// conversation's first message), finds each one's newest message with one
+// seek, and sorts them by its time. The cost grows with the user's number
+// of conversations, not messages, and appends stay cheap.
 func (s *Store) Recent(ctx context.Context, user int64, limit int) (out []convlog.Summary, err error) {
-	type entry struct {
-		conv     string
-		at, last int64
-	}
 	err = s.read(func() error {
 		snap := s.db.NewSnapshot()
 		defer snap.Close()
-		prefix := userPrefix(tagPart, user)
-		it, err := snap.NewIterWithContext(ctx, &pebble.IterOptions{LowerBound: prefix, UpperBound: upper(prefix)})
+		convs, err := userConvs(ctx, snap, user)
 		if err != nil {
 			return err
 		}
-		var all []entry
-		for ok := it.First(); ok; ok = it.Next() {
-			conv, okk := parsePartKey(it.Key())
-			at, last, err := unpair(it.Value())
-			if !okk || err != nil {
-				it.Close()
-				return fmt.Errorf("conversation entry %q: %w", it.Key(), errCorrupt)
-			}
-			all = append(all, entry{conv, at, last})
-		}
-		if err := it.Close(); err != nil {
+		lasts, err := newest(ctx, snap, convs)
+		if err != nil {
 			return err
 		}
-		slices.SortFunc(all, func(a, b entry) int { return cmp.Or(cmp.Compare(b.at, a.at), cmp.Compare(a.conv, b.conv)) })
-		for _, e := range all[:min(limit, len(all))] {
-			sum, err := summary(snap, user, e.conv, e.last)
+		slices.SortFunc(lasts, func(a, b last) int {
+			return cmp.Or(b.m.SentAt.Compare(a.m.SentAt), cmp.Compare(a.m.Conv, b.m.Conv))
+		})
+		for _, l := range lasts[:min(limit, len(lasts))] {
+			sum, err := summary(snap, user, l)
 			if err != nil {
 				return err
 			}
@@ -92,26 +83,66 @@ func (s *Store) Recent(ctx context.Context, user int64, limit int) (out []convlo
 	return out, err
 }
 
-func summary(snap *pebble.Snapshot, user int64, id string, last int64) (convlog.Summary, error) {
-	conv, err := convlog.ParseConv(id)
+// userConvs lists the conversations of user held here.
+func userConvs(ctx context.Context, snap *pebble.Snapshot, user int64) ([]string, error) {
+	prefix := userPrefix(tagPart, user)
+	it, err := snap.NewIterWithContext(ctx, &pebble.IterOptions{LowerBound: prefix, UpperBound: upper(prefix)})
 	if err != nil {
-		return convlog.Summary{}, fmt.Errorf("conversation %q: %w", id, errCorrupt)
+		return nil, err
 	}
-	v, err := get(snap, msgKey(id, last))
-	if err != nil || v == nil {
-		return convlog.Summary{}, fmt.Errorf("newest message %s/%d: %w", id, last, cmp.Or(err, errCorrupt))
+	defer it.Close()
+	var out []string
+	for ok := it.First(); ok; ok = it.Next() {
+		conv, ok := parsePartKey(it.Key())
+		if !ok {
+			return nil, fmt.Errorf("conversation entry %q: %w", it.Key(), errCorrupt)
+		}
+		out = append(out, conv)
 	}
-	m, low, err := decodeMessage(id, last, v)
+	return out, it.Error()
+}
+
+// last is a conversation's newest message and the lower member's count.
+type last struct {
+	m   convlog.Message
+	low int64
+}
+
+// newest finds the newest message of each conversation, with one iterator.
+func newest(ctx context.Context, snap *pebble.Snapshot, convs []string) ([]last, error) {
+	it, err := snap.NewIterWithContext(ctx, &pebble.IterOptions{LowerBound: []byte{tagMsg}, UpperBound: []byte{tagMsg + 1}})
 	if err != nil {
-		return convlog.Summary{}, err
+		return nil, err
 	}
-	rm, err := readMark(snap, string(readKey(user, id)))
+	defer it.Close()
+	out := make([]last, 0, len(convs))
+	for _, conv := range convs {
+		prefix := msgPrefix(conv)
+		if !it.SeekLT(upper(prefix)) || !bytes.HasPrefix(it.Key(), prefix) {
+			return nil, fmt.Errorf("conversation %s listed without messages: %w", conv, errCorrupt)
+		}
+		seq, _ := parseMsgSeq(it.Key())
+		m, low, err := decodeMessage(conv, seq, it.Value())
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, last{m, low})
+	}
+	return out, it.Error()
+}
+
+func summary(snap *pebble.Snapshot, user int64, l last) (convlog.Summary, error) {
+	conv, err := convlog.ParseConv(l.m.Conv)
+	if err != nil {
+		return convlog.Summary{}, fmt.Errorf("conversation %q: %w", l.m.Conv, errCorrupt)
+	}
+	rm, err := readMark(snap, string(readKey(user, conv.ID)))
 	if err != nil {
 		return convlog.Summary{}, err
 	}
 	return convlog.Summary{
-		Conv: id, Peer: conv.Peer(user), Last: m, ReadSeq: rm[0],
-		Unread: int(peerSent(conv, user, last, low) - rm[1]),
+		Conv: conv.ID, Peer: conv.Peer(user), Last: l.m, ReadSeq: rm[0],
+		Unread: int(peerSent(conv, user, l.m.Seq, l.low) - rm[1]),
 	}, nil
 }
 

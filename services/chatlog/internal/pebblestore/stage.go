@@ -11,8 +11,8 @@ import (
 	"github.com/thriftchat/thriftchat/services/chatlog/internal/convlog"
 )
 
-// stage is writes not yet committed, readable before they are: one per
-// commit, and one per op on top of it, so an op that fails leaves no trace.
+// stage is writes not yet applied, readable before they are: one per
+// batch, and one per op on top of it, so an op that fails leaves no trace.
 type stage struct {
 	parent *stage // nil for the commit's own stage
 	heads  map[string]head
@@ -77,11 +77,11 @@ func (w *writer) head(s *stage, conv string) (head, error) {
 	if len(w.heads) >= maxHeads {
 		clear(w.heads)
 	}
-	w.heads[conv] = h // read from Pebble, so committed: safe to cache
+	w.heads[conv] = h // read from Pebble, so applied: safe to cache
 	return h, nil
 }
 
-// stored finds the message a dedupe key points at, staged or committed.
+// stored finds the message a dedupe key points at, staged or applied.
 func (w *writer) stored(s *stage, conv, dk string) (convlog.Message, bool, error) {
 	if m, ok := find(s, func(s *stage) map[string]convlog.Message { return s.dedupe }, dk); ok {
 		return m, true, nil
@@ -124,6 +124,10 @@ func (w *writer) stageAppend(s *stage, drafts []convlog.Draft, at int64) ([]conv
 		if err != nil {
 			return nil, 0, err
 		}
+		if h.last == 0 { // a new conversation: list it under both members
+			s.set(partKey(d.Sender, conv.ID), nil)
+			s.set(partKey(d.Recipient, conv.ID), nil)
+		}
 		h.last++
 		h.at = max(h.at, at) // never older than the message before it
 		if d.Sender == conv.Low {
@@ -136,10 +140,8 @@ func (w *writer) stageAppend(s *stage, drafts []convlog.Draft, at int64) ([]conv
 		mk := msgKey(conv.ID, h.last)
 		s.set(mk, encodeMessage(m, h.lowCum))
 		s.set([]byte(dk), put64(nil, h.last))
-		for _, u := range [2]int64{d.Sender, d.Recipient} {
-			s.set(partKey(u, conv.ID), pair(h.at, h.last))
-			s.set(timeKey(u, h.at, conv.ID, h.last), nil)
-		}
+		s.set(timeKey(d.Sender, h.at, conv.ID, h.last), nil)
+		s.set(timeKey(d.Recipient, h.at, conv.ID, h.last), nil)
 		s.heads[conv.ID], s.dedupe[dk], s.lowCum[string(mk)] = h, m, h.lowCum
 		out[i] = m
 		fresh++

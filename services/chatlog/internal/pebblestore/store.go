@@ -10,8 +10,10 @@
 // needs its own B-tree page writes per commit. See ../../STORAGE.md.
 //
 // All writes go through one writer goroutine (writer.go), which assigns seqs,
-// enforces idempotency and commits everything queued in one synced batch.
-// Reads go straight to Pebble and see only committed, durable data.
+// enforces idempotency and applies everything queued as one batch; a syncer
+// goroutine waits for that batch's fsync and only then answers its callers.
+// Reads go straight to Pebble. Like Pebble itself, they may see a batch a
+// moment before its fsync completes; no caller is told it is stored before.
 package pebblestore
 
 import (
@@ -20,6 +22,7 @@ import (
 	"time"
 
 	"github.com/cockroachdb/pebble/v2"
+	"github.com/cockroachdb/pebble/v2/bloom"
 	"github.com/cockroachdb/pebble/v2/vfs"
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/rs/zerolog"
@@ -73,9 +76,12 @@ func Open(o Options) (*Store, error) {
 	}
 	po := &pebble.Options{
 		Logger:             logger{o.Log},
-		MemTableSize:       64 << 20,
+		MemTableSize:       64 << 20, // larger memtables measured faster than 4 or 16 MiB
 		FormatMajorVersion: pebble.FormatNewest,
 	}
+	// Every new message looks up its idempotency key, which is nearly always
+	// absent: Bloom filters answer that without reading table blocks.
+	po.Levels[0].FilterPolicy = bloom.FilterPolicy(10)
 	if o.InMemory {
 		po.FS = vfs.NewMem()
 	}
@@ -125,3 +131,4 @@ func (l logger) Fatalf(format string, args ...any) {
 	l.log.Error().Msgf(format, args...)
 	panic(fmt.Sprintf("pebble: "+format, args...))
 }
+

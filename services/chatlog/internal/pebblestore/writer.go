@@ -3,6 +3,7 @@ package pebblestore
 import (
 	"context"
 	"fmt"
+	"sync/atomic"
 	"time"
 
 	"github.com/cockroachdb/pebble/v2"
@@ -39,7 +40,12 @@ const maxHeads = 1 << 16
 
 // writer is the single goroutine that writes. Being alone, it assigns seqs
 // and checks idempotency without locks, and it turns whatever callers queued
-// while it was syncing into the next batch: group commit, one fsync for all.
+// meanwhile into the next batch: group commit, one fsync for all. It does
+// not wait for the fsync itself: it applies a batch (visible to reads, the
+// WAL write queued) and hands it to the syncer goroutine, which waits for
+// durability and answers the callers, while the writer already stages the
+// next batch. Pebble syncs its log in order, so a batch is durable only
+// after every batch before it.
 type writer struct {
 	db       *pebble.DB
 	maxBatch int
@@ -49,12 +55,19 @@ type writer struct {
 
 	// ops is unbuffered: callers blocked on sending are the queue, and the
 	// writer drains them without waiting once it has the first.
-	ops  chan *op
-	stop chan struct{} // closed by close: finish the batch at hand, then exit
-	done chan struct{} // closed by run on exit
+	ops chan *op
+	// flights carries applied batches to the syncer; unbuffered, so at most
+	// one batch waits for the syncer while another is being synced.
+	flights chan *flight
+	stop    chan struct{} // closed by close: finish the batch at hand, then exit
+	done    chan struct{} // closed once the writer and the syncer have exited
+
+	// failed is set when a batch could not be made durable: from then on
+	// the cached heads may be ahead of the disk, so nothing more is written.
+	failed atomic.Pointer[error]
 
 	// Owned by the run goroutine.
-	heads  map[string]head // committed heads of recently used conversations
+	heads  map[string]head // heads of recently used conversations, as applied
 	lastAt int64           // newest server time handed out, in ms
 }
 
@@ -65,7 +78,7 @@ type head struct{ last, lowCum, at int64 }
 func newWriter(db *pebble.DB, maxBatch int, linger time.Duration, clock func() time.Time, m *metrics) *writer {
 	return &writer{
 		db: db, maxBatch: maxBatch, linger: linger, clock: clock, m: m,
-		ops: make(chan *op), stop: make(chan struct{}), done: make(chan struct{}),
+		ops: make(chan *op), flights: make(chan *flight), stop: make(chan struct{}), done: make(chan struct{}),
 		heads: map[string]head{},
 	}
 }
@@ -95,14 +108,22 @@ func (w *writer) close() {
 	<-w.done
 }
 
+// run is the writer goroutine; it starts the syncer and, on stop, waits
+// for it to answer every batch handed over.
 func (w *writer) run() {
-	defer close(w.done)
+	synced := make(chan struct{})
+	go w.syncer(synced) // owned by run: it ends when flights is closed
+	defer func() {
+		close(w.flights)
+		<-synced
+		close(w.done)
+	}()
 	for {
 		select {
 		case <-w.stop:
 			return
 		case first := <-w.ops:
-			w.commit(w.gather(first))
+			w.flights <- w.apply(w.gather(first))
 		}
 	}
 }

@@ -1,0 +1,159 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"math/rand/v2"
+	"slices"
+	"strings"
+	"sync"
+	"time"
+
+	chatlogt "github.com/thriftchat/thriftchat/gen-go/chatlog"
+	commont "github.com/thriftchat/thriftchat/gen-go/common"
+	"github.com/thriftchat/thriftchat/services/internal/rpc"
+)
+
+// result is one mode's figures.
+type result struct {
+	rate          float64 // acknowledged appends per second
+	p50, p99, max time.Duration
+}
+
+// runMode starts a server with -commit-max-batch maxBatch, appends for d
+// and, if history is set, times history calls.
+func runMode(c config, name string, d time.Duration, maxBatch int, history bool) (result, error) {
+	s, err := startServer(c.bin, c.dataDir, strings.ReplaceAll(name, " ", "-"), "-commit-max-batch", fmt.Sprint(maxBatch))
+	if err != nil {
+		return result{}, err
+	}
+	defer s.stop()
+	pools := make([]*rpc.Pool[*chatlogt.ChatlogServiceClient], c.clients)
+	for i := range pools {
+		pools[i] = rpc.NewPool(s.thrift, chatlogt.NewChatlogServiceClient)
+		defer pools[i].Close()
+	}
+	text := strings.Repeat("x", c.textBytes)
+	appendLoad(pools, c.convs, text, 500*time.Millisecond) // warm up connections and the store
+	profiled := make(chan error, 1)
+	if c.cpuProfile != "" && history {
+		go func() { profiled <- s.profile(c.cpuProfile, d) }()
+	} else {
+		profiled <- nil
+	}
+	cpu0 := s.cpu()
+	lat, elapsed, err := appendLoad(pools, c.convs, text, d)
+	cpu := s.cpu() - cpu0
+	if perr := <-profiled; perr != nil {
+		fmt.Println("cpu profile:", perr)
+	}
+	if err != nil {
+		return result{}, err
+	}
+	r := summarize(lat, elapsed)
+	items, _ := s.metric("chatlog_commit_batch_items_sum")
+	commits, _ := s.metric("chatlog_commit_batch_items_count")
+	commitTime, _ := s.metric("chatlog_commit_seconds_sum")
+	fmt.Printf("%-22s %8.0f appends/s  p50 %s  p99 %s  max %s\n", name+":", r.rate, ms(r.p50), ms(r.p99), ms(r.max))
+	fmt.Printf("%-22s %d appends, %.1f per fsync, %s from apply to fsync done, server CPU %.0fµs per append\n", "",
+		len(lat), items/max(commits, 1), ms(time.Duration(commitTime/max(commits, 1)*float64(time.Second))),
+		float64(cpu.Microseconds())/float64(max(len(lat), 1)))
+	if history {
+		h, err := historyLoad(pools[:min(8, len(pools))], c.convs, c.histories, c.histLimit)
+		if err != nil {
+			return result{}, err
+		}
+		hr := summarize(h, 0)
+		fmt.Printf("%-22s %d calls, %d messages each, 8 clients: p50 %s  p99 %s  max %s\n",
+			"history:", len(h), c.histLimit, ms(hr.p50), ms(hr.p99), ms(hr.max))
+	}
+	return r, nil
+}
+
+// appendLoad has every pool append in a loop for d, each message to a
+// random conversation, and returns every call's latency.
+func appendLoad(pools []*rpc.Pool[*chatlogt.ChatlogServiceClient], convs int, text string, d time.Duration) ([]time.Duration, time.Duration, error) {
+	lats := make([][]time.Duration, len(pools))
+	errs := make([]error, len(pools))
+	start := time.Now()
+	deadline := start.Add(d)
+	var wg sync.WaitGroup
+	for w, p := range pools {
+		wg.Add(1)
+		go func() { // one per client, joined below
+			defer wg.Done()
+			for i := 0; time.Now().Before(deadline); i++ {
+				a := rand.Int64N(int64(convs)) + 1
+				req := &chatlogt.AppendRequest{Sender: commont.UserId(a), Recipient: commont.UserId(a + 1_000_000),
+					Text: text, ClientMsgId: fmt.Sprintf("%d-%d-%d", start.UnixNano(), w, i)}
+				t0 := time.Now()
+				err := p.Call(context.Background(), func(ctx context.Context, c *chatlogt.ChatlogServiceClient) error {
+					_, err := c.Append(ctx, req)
+					return err
+				})
+				if err != nil {
+					errs[w] = err
+					return
+				}
+				lats[w] = append(lats[w], time.Since(t0))
+			}
+		}()
+	}
+	wg.Wait()
+	elapsed := time.Since(start)
+	for _, err := range errs {
+		if err != nil {
+			return nil, 0, fmt.Errorf("append: %w", err)
+		}
+	}
+	return slices.Concat(lats...), elapsed, nil
+}
+
+// historyLoad reads the newest page of random conversations, n calls over
+// the pools.
+func historyLoad(pools []*rpc.Pool[*chatlogt.ChatlogServiceClient], convs, n, limit int) ([]time.Duration, error) {
+	lats := make([][]time.Duration, len(pools))
+	errs := make([]error, len(pools))
+	var wg sync.WaitGroup
+	for w, p := range pools {
+		wg.Add(1)
+		go func() { // one per client, joined below
+			defer wg.Done()
+			for range n / len(pools) {
+				a := rand.Int64N(int64(convs)) + 1
+				conv := commont.ConversationId(fmt.Sprintf("d:%d:%d", a, a+1_000_000))
+				t0 := time.Now()
+				err := p.Call(context.Background(), func(ctx context.Context, c *chatlogt.ChatlogServiceClient) error {
+					_, err := c.History(ctx, conv, 0, -1, int32(limit))
+					return err
+				})
+				if err != nil {
+					errs[w] = err
+					return
+				}
+				lats[w] = append(lats[w], time.Since(t0))
+			}
+		}()
+	}
+	wg.Wait()
+	for _, err := range errs {
+		if err != nil {
+			return nil, fmt.Errorf("history: %w", err)
+		}
+	}
+	return slices.Concat(lats...), nil
+}
+
+// summarize sorts lat and reads its percentiles; the rate needs elapsed.
+func summarize(lat []time.Duration, elapsed time.Duration) result {
+	if len(lat) == 0 {
+		return result{}
+	}
+	slices.Sort(lat)
+	at := func(q float64) time.Duration { return lat[min(len(lat)-1, int(q*float64(len(lat))))] }
+	r := result{p50: at(0.50), p99: at(0.99), max: lat[len(lat)-1]}
+	if elapsed > 0 {
+		r.rate = float64(len(lat)) / elapsed.Seconds()
+	}
+	return r
+}
