@@ -131,4 +131,3 @@ func (l logger) Fatalf(format string, args ...any) {
 	l.log.Error().Msgf(format, args...)
 	panic(fmt.Sprintf("pebble: "+format, args...))
 }
-
