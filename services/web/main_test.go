@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"context"
 	"encoding/json"
+	"fmt"
 	"io"
 	"net/http"
 	"net/http/cookiejar"
@@ -247,11 +248,21 @@ func TestRunRefusesBadConfig(t *testing.T) {
 func TestRunConsul(t *testing.T) {
 	agent := consultest.Start(t)
 	in := start(t, "-consul", agent.Addr(), "-instance", "web-consul-1", "-data-dir", t.TempDir())
+	var last string // what Consul said last, for the failure message
 	waitFor(t, "web registered healthy in Consul", func() bool {
-		entries, _, err := agent.Client().Health().Service("web", "", true, nil)
-		return err == nil && len(entries) == 1 && entries[0].Service.ID == "web-consul-1" &&
-			entries[0].Service.Meta["http_addr"] == in.http
-	})
+		entries, _, err := agent.Client().Health().Service("web", "", false, nil)
+		last = fmt.Sprint(err)
+		if err != nil || len(entries) != 1 {
+			return false
+		}
+		e := entries[0]
+		last = fmt.Sprintf("%s meta %v checks:", e.Service.ID, e.Service.Meta)
+		for _, c := range e.Checks {
+			last += fmt.Sprintf(" %s=%s (%s)", c.Name, c.Status, c.Output)
+		}
+		return e.Checks.AggregatedStatus() == "passing" && e.Service.ID == "web-consul-1" &&
+			e.Service.Meta["http_addr"] == in.http
+	}, func() string { return last })
 	in.stop(t)
 	entries, _, err := agent.Client().Health().Service("web", "", false, nil)
 	if err != nil || len(entries) != 0 {
@@ -304,16 +315,20 @@ func mustReq(t *testing.T, url string) *http.Request {
 	return req
 }
 
-// waitFor polls cond until it holds, failing the test after a deadline.
-func waitFor(t *testing.T, what string, cond func() bool) {
+// waitFor polls cond until it holds, failing the test after a deadline
+// with what the optional explain says.
+func waitFor(t *testing.T, what string, cond func() bool, explain ...func() string) {
 	t.Helper()
 	tick := time.NewTicker(20 * time.Millisecond)
 	defer tick.Stop()
-	deadline := time.After(20 * time.Second)
+	deadline := time.After(30 * time.Second)
 	for !cond() {
 		select {
 		case <-tick.C:
 		case <-deadline:
+			for _, e := range explain {
+				what += ": " + e()
+			}
 			t.Fatalf("timed out waiting for %s", what)
 		}
 	}
