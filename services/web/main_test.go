@@ -333,3 +333,28 @@ func waitFor(t *testing.T, what string, cond func() bool, explain ...func() stri
 		}
 	}
 }
+
+// TestRunDirect: with -poll-mode=direct, sessions poll the owner's own
+// poll_url, and the page's CSP lets it connect there.
+func TestRunDirect(t *testing.T) {
+	in := start(t, "-poll-mode", "direct", "-data-dir", t.TempDir(), "-dev",
+		"-channel-addrs", "127.0.0.1:1|http_addr=127.0.0.1:2|poll_url=https://ch1.example/c1")
+	var sess *webt.Session
+	thriftCall(t, in.thrift, func(ctx context.Context, c *webt.WebServiceClient) (err error) {
+		sess, err = c.OpenSession(ctx, 1, 0)
+		return err
+	})
+	if sess.PollUrl != "https://ch1.example/c1/poll" {
+		t.Fatalf("direct poll URL %q, want the owner's", sess.PollUrl)
+	}
+	tr := &http.Transport{}
+	defer tr.CloseIdleConnections()
+	resp, err := (&http.Client{Transport: tr}).Get("http://" + in.http + "/")
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if csp := resp.Header.Get("Content-Security-Policy"); !strings.Contains(csp, "connect-src 'self' https://ch1.example;") {
+		t.Fatalf("CSP %q does not allow polling the owner", csp)
+	}
+}
