@@ -42,11 +42,9 @@ func (a *API) authed(h func(http.ResponseWriter, *http.Request, *session.Session
 // sessionOf reads the session from "Authorization: Bearer" or, failing
 // that, the cookie; fromCookie says which one was tried.
 func (a *API) sessionOf(r *http.Request) (s session.Session, fromCookie bool, err error) {
-	if auth := r.Header.Get("Authorization"); auth != "" {
-		tok, ok := strings.CutPrefix(auth, "Bearer ")
-		if !ok {
-			return session.Session{}, false, errors.New("authorization is not a bearer token")
-		}
+	// Only a bearer token counts: a site behind HTTP basic auth has
+	// browsers send "Authorization: Basic" on every request, cookie or not.
+	if tok, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer "); ok {
 		s, err := a.sessions.Verify(strings.TrimSpace(tok))
 		return s, false, err
 	}

@@ -115,6 +115,15 @@ func TestForgedAndExpiredTokens(t *testing.T) {
 	expect(t, "boot without a session", h.browser().do("GET", "/api/boot", nil), 401)
 }
 
+// TestBasicAuthIgnored: a proxy's basic auth beside the cookie is not
+// mistaken for a session.
+func TestBasicAuthIgnored(t *testing.T) {
+	h := newHarness(t, harnessOpts{})
+	b := h.browser()
+	b.login(1)
+	expect(t, "boot", b.do("GET", "/api/boot", nil, "Authorization", "Basic dXNlcjpwYXNz"), 200)
+}
+
 func TestLogout(t *testing.T) {
 	h := newHarness(t, harnessOpts{})
 	b := h.browser()
