@@ -3,102 +3,121 @@ package longpoll
 import (
 	"errors"
 	"fmt"
-	"net"
 	"sync"
-	"syscall"
+	"time"
 
-	"github.com/prometheus/client_golang/prometheus"
 	"github.com/rs/zerolog"
 )
 
-// errClosed: the server is shutting down and parks nothing more.
+// errClosed: the server is shutting down and takes no more connections.
 var errClosed = errors.New("long-poll server closed")
 
-// lot holds the parked polls: a registry by file descriptor, which the
-// hangup watcher reports on and Drain walks, and the goroutines that answer
-// polls outside net/http.
-type lot struct {
-	watch watcher
-	gauge prometheus.Gauge // parked polls
-
-	mu     sync.Mutex // a leaf lock: nothing else is taken while it is held
-	polls  map[int32]*parked
-	gen    uint32 // tells a descriptor's registrations apart across reuse
-	closed bool
-	wg     sync.WaitGroup // answering goroutines and hold timers in flight
+// reactor watches the lot's connections for input and hangups.
+type reactor interface {
+	add(fd int32, gen uint32) error
+	del(fd int32)
+	close()
 }
 
-func newLot(gauge prometheus.Gauge, log zerolog.Logger) (*lot, error) {
-	l := &lot{gauge: gauge, polls: map[int32]*parked{}}
-	w, err := newWatcher(l.hangup, log)
+// lot holds the hijacked connections, parked or idle, by descriptor; its
+// reactor reports their input, and it owns the goroutines that answer
+// outside net/http (slow writes, hold timers).
+type lot struct {
+	s     *Server
+	react reactor
+	// keepsIdle: the reactor reads idle connections' next requests (Linux).
+	// Without it an answered connection goes back to net/http instead.
+	keepsIdle bool
+
+	mu     sync.Mutex // a leaf lock: nothing else is taken while it is held
+	conns  map[int32]*pconn
+	gen    uint32 // tells a descriptor's registrations apart across reuse
+	closed bool
+	wg     sync.WaitGroup // goroutines answering polls
+}
+
+func newLot(s *Server, log zerolog.Logger) (*lot, error) {
+	l := &lot{s: s, conns: map[int32]*pconn{}}
+	r, keepsIdle, err := newReactor(l, log)
 	if err != nil {
-		return nil, fmt.Errorf("long-poll hangup watcher: %w", err)
+		return nil, fmt.Errorf("long-poll reactor: %w", err)
 	}
-	l.watch = w
+	l.react, l.keepsIdle = r, keepsIdle
 	return l, nil
 }
 
-// connFD is the connection's descriptor, the registry's key.
-func connFD(c net.Conn) (int32, error) {
-	sc, ok := c.(syscall.Conn)
-	if !ok {
-		return 0, fmt.Errorf("connection %T has no descriptor", c)
-	}
-	rc, err := sc.SyscallConn()
-	if err != nil {
-		return 0, err
-	}
-	var fd int32
-	if err := rc.Control(func(f uintptr) { fd = int32(f) }); err != nil {
-		return 0, err
-	}
-	return fd, nil
-}
-
-// add registers p unless it already ended (a race with its own wake), in
-// which case there is nothing to do: see parked.end.
-func (l *lot) add(p *parked) error {
-	fd, err := connFD(p.conn)
-	if err != nil {
-		return err
-	}
+func (l *lot) register(pc *pconn) error {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	if l.closed {
 		return errClosed
 	}
-	if p.state.Load() != stateParked {
-		return nil
-	}
 	l.gen++
-	p.fd, p.gen = fd, l.gen
-	if err := l.watch.add(fd, p.gen); err != nil {
-		return fmt.Errorf("watch fd %d: %w", fd, err)
+	pc.gen = l.gen
+	if err := l.react.add(pc.fd, pc.gen); err != nil {
+		return fmt.Errorf("watch fd %d: %w", pc.fd, err)
 	}
-	l.polls[fd] = p
-	l.gauge.Inc()
+	l.conns[pc.fd] = pc
 	return nil
 }
 
-// remove unregisters p, if registered; the descriptor stays open.
-func (l *lot) remove(p *parked) {
+// forget unregisters pc; its descriptor stays open.
+func (l *lot) forget(pc *pconn) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	if q := l.polls[p.fd]; q == p {
-		delete(l.polls, p.fd)
-		l.watch.del(p.fd)
-		l.gauge.Dec()
+	if l.conns[pc.fd] == pc {
+		delete(l.conns, pc.fd)
+		l.react.del(pc.fd)
 	}
 }
 
-// hangup is the watcher's report that a parked poll's peer closed (or sent
-// something, which a long-poll client never does while parked).
-func (l *lot) hangup(fd int32, gen uint32) {
+// event is the reactor's report of input (a request, bytes, a hangup) on
+// registration (fd, gen).
+func (l *lot) event(fd int32, gen uint32) {
 	l.mu.Lock()
-	p := l.polls[fd]
+	pc := l.conns[fd]
 	l.mu.Unlock()
-	if p != nil && p.gen == gen {
-		p.end(reasonGone)
+	if pc == nil || pc.gen != gen {
+		return // a stale event of a descriptor since closed or reused
+	}
+	// Note the input first, then act if the state allows; whoever moves the
+	// connection into idle or parked later looks at pending (see rest, park).
+	pc.pending.Store(true)
+	switch pc.state.Load() {
+	case stateIdle:
+		if pc.state.CompareAndSwap(stateIdle, stateReading) {
+			pc.pending.Store(false)
+			l.s.serveWire(pc)
+		}
+	case stateParked:
+		pc.close() // a long-poll client sends nothing while parked: it left
+	}
+}
+
+// rest moves an answered connection (held in state from) to idle, to wait
+// for its next request, or hands it back to net/http without a reactor.
+func (l *lot) rest(pc *pconn, from int32) {
+	if !l.keepsIdle {
+		pc.handoff(nil)
+		return
+	}
+	pc.idle.Store(time.Now().UnixNano())
+	if !pc.state.CompareAndSwap(from, stateIdle) {
+		return
+	}
+	if pc.pending.Load() && pc.state.CompareAndSwap(stateIdle, stateReading) {
+		pc.pending.Store(false)
+		l.s.serveWire(pc) // the next request came in while answering
+	}
+}
+
+// sweep closes connections idle for longer than idleTimeout.
+func (l *lot) sweep(now time.Time) {
+	cutoff := now.Add(-idleTimeout).UnixNano()
+	for _, pc := range l.snapshot() {
+		if pc.state.Load() == stateIdle && pc.idle.Load() < cutoff && pc.state.CompareAndSwap(stateIdle, stateReading) {
+			pc.close()
+		}
 	}
 }
 
@@ -126,26 +145,25 @@ func (l *lot) enter() bool {
 	return true
 }
 
-// snapshot lists the parked polls, for Drain.
-func (l *lot) snapshot() []*parked {
+func (l *lot) snapshot() []*pconn {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	out := make([]*parked, 0, len(l.polls))
-	for _, p := range l.polls {
-		out = append(out, p)
+	out := make([]*pconn, 0, len(l.conns))
+	for _, pc := range l.conns {
+		out = append(out, pc)
 	}
 	return out
 }
 
-// close hangs up every poll still parked, stops the watcher and waits for
-// the answering goroutines.
+// close closes every connection, waits for the answering goroutines and
+// stops the reactor.
 func (l *lot) close() {
 	l.mu.Lock()
 	l.closed = true
 	l.mu.Unlock()
-	for _, p := range l.snapshot() {
-		p.end(reasonGone)
+	for _, pc := range l.snapshot() {
+		pc.close()
 	}
 	l.wg.Wait()
-	l.watch.close()
+	l.react.close()
 }

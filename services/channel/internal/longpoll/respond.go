@@ -2,10 +2,8 @@ package longpoll
 
 import (
 	"errors"
-	"net"
 	"net/http"
 	"strconv"
-	"sync"
 	"time"
 
 	"github.com/thriftchat/thriftchat/services/channel/internal/queue"
@@ -69,29 +67,6 @@ func (s *Server) writeHTTP(w http.ResponseWriter, origin string, status int, bod
 	}
 	w.WriteHeader(status)
 	w.Write(body)
-}
-
-var bufs = sync.Pool{New: func() any { b := make([]byte, 0, 1024); return &b }}
-
-// writeRaw answers a hijacked poll on its connection, then hands a kept-alive
-// connection back to the HTTP server, or closes it.
-func (s *Server) writeRaw(c net.Conn, origin string, keep bool, ans queue.Answer, err error) {
-	bp, hp := bufs.Get().(*[]byte), bufs.Get().(*[]byte)
-	status, body := s.render((*bp)[:0], ans, err)
-	closing := !keep || s.draining.Load()
-	out := appendHead((*hp)[:0], status, len(body), origin, closing)
-	out = append(out, body...)
-	c.SetWriteDeadline(time.Now().Add(writeTimeout))
-	_, werr := c.Write(out)
-	*bp, *hp = body[:0], out[:0] // keep grown buffers for the next answers
-	bufs.Put(bp)
-	bufs.Put(hp)
-	if werr != nil || closing {
-		c.Close()
-		return
-	}
-	c.SetWriteDeadline(time.Time{})
-	s.ln.Return(c)
 }
 
 // appendHead writes the status line and headers of a raw answer.

@@ -100,14 +100,15 @@ func New(tcp net.Listener, o Options) (*Server, error) {
 	if o.Hold <= 0 || o.Jitter < 0 || o.Jitter >= o.Hold {
 		return nil, fmt.Errorf("long-poll hold %v with jitter %v: need 0 <= jitter < hold", o.Hold, o.Jitter)
 	}
-	lot, err := newLot(o.Metrics.Parked, o.Log)
-	if err != nil {
-		return nil, err
-	}
 	s := &Server{
 		shard: o.Shard, signer: o.Signer, m: o.Metrics, log: o.Log, origins: o.Origins,
-		hold: o.Hold, jitter: o.Jitter, now: o.Now, ln: newReentry(tcp), lot: lot, fresh: map[net.Conn]struct{}{},
+		hold: o.Hold, jitter: o.Jitter, now: o.Now, fresh: map[net.Conn]struct{}{},
 	}
+	var err error
+	if s.lot, err = newLot(s, o.Log); err != nil {
+		return nil, err
+	}
+	s.ln = newReentry(tcp)
 	s.http = &http.Server{
 		Handler:           s,
 		ReadHeaderTimeout: readHeaderTimeout,
