@@ -94,18 +94,24 @@ func (pc *pconn) park(user int64, cur queue.Cursor, origin string, keep bool) {
 		return // closed meanwhile
 	}
 	pc.s.m.Parked.Inc()
+	if pc.pending.Load() {
+		// Input after the request: a long-poll client sends nothing
+		// while parked, so it has left (or misbehaves).
+		pc.close()
+		return
+	}
 	pc.timer.Reset(d)
 	ans, err := pc.s.shard.Poll(user, cur, pc)
-	if err != nil || ans.Kind != queue.Parked {
+	switch {
+	case err != nil || ans.Kind != queue.Parked:
 		// News came in between admission and parking, or an error: the
 		// mailbox never held pc, so there is nothing to unpark.
 		if pc.leave() {
 			pc.reply(stateAnswering, ans, err, false)
 		}
-		return
-	}
-	if pc.pending.Load() {
-		pc.close() // bytes or a hangup arrived while parking
+	case pc.state.Load() == stateClosed:
+		// Hung up before the mailbox had it: take it out again.
+		pc.s.shard.Unpark(user, pc)
 	}
 }
 
