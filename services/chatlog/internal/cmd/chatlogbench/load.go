@@ -41,9 +41,9 @@ func runMode(c config, name string, d time.Duration, maxBatch int, history bool)
 	} else {
 		profiled <- nil
 	}
-	cpu0 := s.cpu()
+	cpu0, self0 := s.cpu(), selfCPU()
 	lat, elapsed, err := appendLoad(pools, c.convs, text, d)
-	cpu := s.cpu() - cpu0
+	cpu, self := s.cpu()-cpu0, selfCPU()-self0
 	if perr := <-profiled; perr != nil {
 		fmt.Println("cpu profile:", perr)
 	}
@@ -55,9 +55,10 @@ func runMode(c config, name string, d time.Duration, maxBatch int, history bool)
 	commits, _ := s.metric("chatlog_commit_batch_items_count")
 	commitTime, _ := s.metric("chatlog_commit_seconds_sum")
 	fmt.Printf("%-22s %8.0f appends/s  p50 %s  p99 %s  max %s\n", name+":", r.rate, ms(r.p50), ms(r.p99), ms(r.max))
-	fmt.Printf("%-22s %d appends, %.1f per fsync, %s from apply to fsync done, server CPU %.0fµs per append\n", "",
+	n := float64(max(len(lat), 1))
+	fmt.Printf("%-22s %d appends, %.1f per fsync, %s from apply to fsync done; CPU per append: server %.0fµs, client %.0fµs\n", "",
 		len(lat), items/max(commits, 1), ms(time.Duration(commitTime/max(commits, 1)*float64(time.Second))),
-		float64(cpu.Microseconds())/float64(max(len(lat), 1)))
+		float64(cpu.Microseconds())/n, float64(self.Microseconds())/n)
 	if history {
 		h, err := historyLoad(pools[:min(8, len(pools))], c.convs, c.histories, c.histLimit)
 		if err != nil {

@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# The chatlog benchmark (make bench-chatlog). Builds the real chatlog binary,
+# runs it on a fresh data directory and drives it over Thrift from concurrent
+# clients: durable appends per second, append latency (p50/p99/max) and
+# history latency, first with group commit, then -- the peer, in the same run
+# -- with one fsync per append (-commit-max-batch 1). Then the store alone,
+# without Thrift, as a Go benchmark.
+#
+#   CLIENTS    concurrent appending clients, one connection each (default 64)
+#   DURATION   how long the group-commit run appends (default 10s)
+#   DATA_DIR   where the runs keep data; must be on the disk to measure
+#              (default: a fresh directory under ./data, removed afterwards)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+clients=${CLIENTS:-64}
+duration=${DURATION:-10s}
+mkdir -p data
+work=$(mktemp -d "${DATA_DIR:-$PWD/data}/bench-chatlog.XXXXXX")
+trap 'rm -rf "$work"' EXIT
+
+echo "machine: $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg) (other work on the box skews the figures)"
+echo "disk: $(df -h --output=source,fstype "$work" | tail -1)"
+echo
+go build -o "$work/chatlog" ./services/chatlog
+go build -o "$work/chatlogbench" ./services/chatlog/internal/cmd/chatlogbench
+"$work/chatlogbench" -bin "$work/chatlog" -data "$work" -clients "$clients" -duration "$duration"
+echo
+echo "the store alone, in process (go test -bench, 64 callers, data under $work):"
+TMPDIR=$work go test -run '^$' -bench '^BenchmarkAppend$' -benchtime 40000x ./services/chatlog/internal/pebblestore/ |
+  grep -E '^(Benchmark|ok|FAIL)'
