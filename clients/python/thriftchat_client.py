@@ -3,7 +3,6 @@ Thrift library (Debian's python3-thrift, for /usr/bin/python3) and the code
 `make gen` writes to clients/python/gen. The wire is the framed transport with
 the binary protocol."""
 
-import contextlib
 import json
 import os
 import sys
@@ -22,20 +21,29 @@ from thriftchat.web.ttypes import NotFriends, RateLimited, User  # noqa: E402
 __all__ = ["connect", "emit", "run", "message_dict", "state_name", "User"]
 
 
-@contextlib.contextmanager
-def connect(addr=None, timeout_ms=5000):
-    """Yields a WebService client; the connection closes when the block ends."""
-    addr = addr or os.environ.get("THRIFTCHAT_WEB_THRIFT", "127.0.0.1:9104")
-    host, port = addr.rsplit(":", 1)
-    sock = TSocket.TSocket(host, int(port))
-    sock.setTimeout(timeout_ms)
-    transport = TTransport.TFramedTransport(sock)
-    client = WebService.Client(TBinaryProtocol.TBinaryProtocol(transport))
-    transport.open()
-    try:
-        yield client
-    finally:
-        transport.close()
+class connect:
+    """`with connect() as client:` gives a WebService client; the connection
+    closes when the block ends.
+
+    A class rather than contextlib.contextmanager: Thrift's generated
+    exceptions are immutable, and contextlib writes to the exception it
+    re-raises."""
+
+    def __init__(self, addr=None, timeout_ms=5000):
+        addr = addr or os.environ.get("THRIFTCHAT_WEB_THRIFT", "127.0.0.1:9104")
+        host, port = addr.rsplit(":", 1)
+        sock = TSocket.TSocket(host, int(port))
+        sock.setTimeout(timeout_ms)
+        self._transport = TTransport.TFramedTransport(sock)
+        self.client = WebService.Client(TBinaryProtocol.TBinaryProtocol(self._transport))
+
+    def __enter__(self):
+        self._transport.open()
+        return self.client
+
+    def __exit__(self, *exc):
+        self._transport.close()
+        return False
 
 
 def emit(value):

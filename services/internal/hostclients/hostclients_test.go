@@ -41,6 +41,8 @@ func (l lang) run(t *testing.T, addr string, out any, example string, args ...st
 	script, _ := filepath.Abs(filepath.Join(l.dir, example+l.ext))
 	cmd := exec.Command(l.cmd, append([]string{script}, args...)...)
 	cmd.Env = append(cmd.Environ(), "THRIFTCHAT_WEB_THRIFT="+addr)
+	var stderr strings.Builder
+	cmd.Stderr = &stderr
 	stdout, err := cmd.Output()
 	code := 0
 	var exit *exec.ExitError
@@ -51,17 +53,9 @@ func (l lang) run(t *testing.T, addr string, out any, example string, args ...st
 	}
 	line := strings.TrimSpace(string(stdout))
 	if err := json.Unmarshal([]byte(line), out); err != nil {
-		t.Fatalf("%s %s %v: exit %d, output %q: %v\nstderr: %s", l.name, example, args, code, line, err, stderrOf(err))
+		t.Fatalf("%s %s %v: exit %d, output %q: %v\nstderr: %s", l.name, example, args, code, line, err, stderr.String())
 	}
 	return code
-}
-
-func stderrOf(err error) string {
-	var exit *exec.ExitError
-	if errors.As(err, &exit) {
-		return string(exit.Stderr)
-	}
-	return ""
 }
 
 func itoa(n int64) string { return strconv.FormatInt(n, 10) }

@@ -3,6 +3,7 @@ package stacktest
 import (
 	"bytes"
 	"fmt"
+	"math/rand/v2"
 	"net"
 	"net/http"
 	"os"
@@ -114,16 +115,23 @@ func (p *Proc) Logs() string {
 	return string(bytes.TrimSpace(b))
 }
 
-// freeAddr reserves a free loopback port. The port is released before the
-// service binds it; collisions are possible but rare on a test machine.
+// freeAddr finds a free loopback port for a service to bind. It draws from
+// below the kernel's ephemeral range (32768 and up on Linux): a port found
+// free there cannot be taken meanwhile by an outgoing connection's local
+// port or by another test's ":0" listener, the usual causes of collisions.
 func freeAddr(t testing.TB) string {
 	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
+	for range 1000 {
+		addr := fmt.Sprintf("127.0.0.1:%d", 20000+rand.IntN(12000))
+		ln, err := net.Listen("tcp", addr)
+		if err != nil {
+			continue
+		}
+		ln.Close()
+		return addr
 	}
-	defer ln.Close()
-	return ln.Addr().String()
+	t.Fatal("no free port in 20000-31999")
+	return ""
 }
 
 func newProc(t testing.TB, dir, bin, name string) *Proc {
