@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/thriftchat/thriftchat/services/internal/discovery"
+	"github.com/thriftchat/thriftchat/services/internal/ports"
 	"github.com/thriftchat/thriftchat/services/internal/rpc"
 	"github.com/thriftchat/thriftchat/services/internal/runtime"
 	"github.com/thriftchat/thriftchat/services/presence/internal/config"
@@ -20,6 +21,9 @@ import (
 )
 
 func main() {
+	if runtime.IsHealthcheck(os.Args) {
+		os.Exit(runtime.Healthcheck(ports.PresenceAdmin))
+	}
 	ctx, stop := runtime.SignalContext()
 	err := run(ctx, os.Args[1:], os.Stderr)
 	stop()
