@@ -127,10 +127,10 @@ func (s *Shard) apply(v *discovery.View) {
 		return mine
 	})
 	s.mu.Unlock()
-	for _, w := range wake {
-		w.Wake()
-	}
 	if n > 0 {
 		s.onDrop(n)
+	}
+	for _, w := range wake {
+		w.Wake()
 	}
 }
