@@ -31,7 +31,9 @@ func (s *shard) Report(_ context.Context, reporter string, intervalMs int32, ent
 	return int32(len(entries)), nil
 }
 
-func (*shard) MultiGet(context.Context, []commont.UserId) ([]*presencet.Presence, error) { return nil, nil }
+func (*shard) MultiGet(context.Context, []commont.UserId) ([]*presencet.Presence, error) {
+	return nil, nil
+}
 func (*shard) ChangedSince(context.Context, []commont.UserId, int64) (*presencet.Changes, error) {
 	return &presencet.Changes{}, nil
 }
