@@ -38,23 +38,28 @@ func (h *Handler) Processor() *chatlogt.ChatlogServiceProcessor {
 
 // Append implements ChatlogService.
 func (h *Handler) Append(ctx context.Context, r *chatlogt.AppendRequest) (*commont.Message, error) {
-	ms, err := h.AppendBatch(ctx, []*chatlogt.AppendRequest{r})
+	ms, err := h.appendAll(ctx, "append", []*chatlogt.AppendRequest{r})
 	if err != nil {
 		return nil, err
 	}
 	return ms[0], nil
 }
 
-// AppendBatch implements ChatlogService: every request is checked for
-// validity, then for ownership, before anything is stored.
+// AppendBatch implements ChatlogService.
 func (h *Handler) AppendBatch(ctx context.Context, rs []*chatlogt.AppendRequest) ([]*commont.Message, error) {
+	return h.appendAll(ctx, "appendBatch", rs)
+}
+
+// appendAll checks every request for validity, then for ownership, before
+// anything is stored.
+func (h *Handler) appendAll(ctx context.Context, method string, rs []*chatlogt.AppendRequest) ([]*commont.Message, error) {
 	drafts := make([]convlog.Draft, len(rs))
 	for i, r := range rs {
 		drafts[i] = draft(r)
 	}
 	// Validity first: ownership means nothing for a malformed draft.
 	if err := convlog.CheckBatch(drafts); err != nil {
-		return nil, h.fail("appendBatch", err)
+		return nil, h.fail(method, err)
 	}
 	for _, d := range drafts {
 		if no := h.own.Check(d.Conv().ID); no != nil {
@@ -63,7 +68,7 @@ func (h *Handler) AppendBatch(ctx context.Context, rs []*chatlogt.AppendRequest)
 	}
 	ms, err := h.log.Append(ctx, drafts)
 	if err != nil {
-		return nil, h.fail("appendBatch", err)
+		return nil, h.fail(method, err)
 	}
 	return messages(ms), nil
 }

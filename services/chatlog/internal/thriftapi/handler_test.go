@@ -129,7 +129,7 @@ func TestInternalErrorIsOpaque(t *testing.T) {
 	if !errors.As(err, &ae) || ae.TypeId() != thrift.INTERNAL_ERROR || strings.Contains(err.Error(), "closed") {
 		t.Fatalf("err = %v; want an opaque INTERNAL_ERROR", err)
 	}
-	if s := nd.errlog.String(); !strings.Contains(s, "closed") || !strings.Contains(s, `"method":"appendBatch"`) {
+	if s := nd.errlog.String(); !strings.Contains(s, "closed") || !strings.Contains(s, `"method":"append"`) {
 		t.Fatalf("error log = %q; want the cause, logged once", s)
 	}
 }
