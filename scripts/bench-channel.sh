@@ -8,15 +8,15 @@
 #   server RSS per idle poll and server CPU per delivered message.
 #
 # Environment (defaults are the issue's full size):
-#   N=10000 M=100000 RATE=10000 SOURCES=4 PUBLISHERS=4 MAX_BATCH=1000
+#   N=10000 MSGS=100000 (or M) RATE=10000 SOURCES=4 PUBLISHERS=4 MAX_BATCH=1000
 #   CHANNEL_PORT=28101 NCHAN_PORT=28102 (and CHANNEL_PORT+1000/+1100 for
 #   the channel's Thrift and admin ports)
-# A quick run: N=500 M=5000 RATE=2000 scripts/bench-channel.sh
+# A quick run: N=500 MSGS=5000 RATE=2000 scripts/bench-channel.sh
 #
 # Exit status: 0 when every target is met, 2 when one is missed, 1 on error.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
-N=${N:-10000} M=${M:-100000} RATE=${RATE:-10000} SOURCES=${SOURCES:-4}
+N=${N:-10000} M=${MSGS:-${M:-100000}} RATE=${RATE:-10000} SOURCES=${SOURCES:-4}
 PUBLISHERS=${PUBLISHERS:-4} MAX_BATCH=${MAX_BATCH:-1000}
 CHANNEL_PORT=${CHANNEL_PORT:-28101} NCHAN_PORT=${NCHAN_PORT:-28102}
 thrift_port=$((CHANNEL_PORT + 1000)) admin_port=$((CHANNEL_PORT + 1100))
