@@ -23,8 +23,8 @@ const (
 	// DefaultCheckTimeout bounds one health call.
 	DefaultCheckTimeout = time.Second
 	// DefaultDeregisterAfter is how long a critical instance stays registered
-	// before Consul reaps it (Consul rounds anything below one minute up to it).
-	DefaultDeregisterAfter = 30 * time.Second
+	// before Consul reaps it (one minute is the least Consul accepts).
+	DefaultDeregisterAfter = time.Minute
 	// DefaultKeepAlive is how often a Registrar checks that the agent still
 	// holds its registration; an agent restarted in dev mode forgets it.
 	DefaultKeepAlive = 2 * time.Second
