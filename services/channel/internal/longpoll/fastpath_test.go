@@ -116,3 +116,13 @@ func TestIdleConnectionsSwept(t *testing.T) {
 		t.Fatalf("%d connections left in the lot", n)
 	}
 }
+
+// TestIdleHangup: a kept connection the browser closes between polls leaves
+// the lot at once.
+func TestIdleHangup(t *testing.T) {
+	e := start(t)
+	r, _ := kept(t, e, 1)
+	eventually(t, "one connection in the lot", func() bool { return len(e.srv.lot.snapshot()) == 1 })
+	r.c.Close()
+	eventually(t, "the closed connection to leave the lot", func() bool { return len(e.srv.lot.snapshot()) == 0 })
+}
