@@ -1,7 +1,6 @@
 package convlog
 
 import (
-	"fmt"
 	"math/rand/v2"
 	"time"
 )
@@ -82,5 +81,16 @@ func (p *SincePage) Add(m Message) {
 // NewID makes a message id: the millisecond in hex, then 64 random bits, so
 // ids sort roughly by time and never collide across instances in practice.
 func NewID(at time.Time) string {
-	return fmt.Sprintf("%011x%016x", at.UnixMilli(), rand.Uint64())
+	var b [27]byte
+	hex(b[:11], uint64(at.UnixMilli()))
+	hex(b[11:], rand.Uint64())
+	return string(b[:])
+}
+
+// hex writes v into b as lower-case hex, zero-padded to len(b) digits.
+func hex(b []byte, v uint64) {
+	for i := len(b) - 1; i >= 0; i-- {
+		b[i] = "0123456789abcdef"[v&0xf]
+		v >>= 4
+	}
 }

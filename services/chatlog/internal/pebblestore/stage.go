@@ -22,17 +22,44 @@ type stage struct {
 	sets   [][2][]byte
 }
 
-func newStage(parent *stage) *stage {
-	return &stage{parent: parent, heads: map[string]head{}, dedupe: map[string]convlog.Message{},
-		lowCum: map[string]int64{}, reads: map[string][2]int64{}}
+// newStage starts a stage over parent (nil for a batch's own). Its maps are
+// made on first write: most op stages write one message or one mark.
+func newStage(parent *stage) *stage { return &stage{parent: parent} }
+
+func (s *stage) putMessage(conv, dk, mk string, h head, m convlog.Message) {
+	s.initMessages()
+	s.heads[conv], s.dedupe[dk], s.lowCum[mk] = h, m, h.lowCum
 }
 
-// merge moves an op's writes into the commit's stage.
+func (s *stage) putRead(rk string, r [2]int64) {
+	s.initReads()
+	s.reads[rk] = r
+}
+
+func (s *stage) initMessages() {
+	if s.heads == nil {
+		s.heads, s.dedupe, s.lowCum = map[string]head{}, map[string]convlog.Message{}, map[string]int64{}
+	}
+}
+
+func (s *stage) initReads() {
+	if s.reads == nil {
+		s.reads = map[string][2]int64{}
+	}
+}
+
+// merge moves an op's writes into the batch's stage.
 func (s *stage) merge(op *stage) {
-	maps.Copy(s.heads, op.heads)
-	maps.Copy(s.dedupe, op.dedupe)
-	maps.Copy(s.lowCum, op.lowCum)
-	maps.Copy(s.reads, op.reads)
+	if op.heads != nil {
+		s.initMessages()
+		maps.Copy(s.heads, op.heads)
+		maps.Copy(s.dedupe, op.dedupe)
+		maps.Copy(s.lowCum, op.lowCum)
+	}
+	if op.reads != nil {
+		s.initReads()
+		maps.Copy(s.reads, op.reads)
+	}
 	s.sets = append(s.sets, op.sets...)
 }
 
@@ -142,7 +169,7 @@ func (w *writer) stageAppend(s *stage, drafts []convlog.Draft, at int64) ([]conv
 		s.set([]byte(dk), put64(nil, h.last))
 		s.set(timeKey(d.Sender, h.at, conv.ID, h.last), nil)
 		s.set(timeKey(d.Recipient, h.at, conv.ID, h.last), nil)
-		s.heads[conv.ID], s.dedupe[dk], s.lowCum[string(mk)] = h, m, h.lowCum
+		s.putMessage(conv.ID, dk, string(mk), h, m)
 		out[i] = m
 		fresh++
 	}
@@ -173,7 +200,7 @@ func (w *writer) stageMark(s *stage, mk *mark) error {
 		}
 	}
 	r := [2]int64{seq, peerSent(mk.conv, mk.user, seq, low)}
-	s.reads[rk] = r
+	s.putRead(rk, r)
 	s.set([]byte(rk), pair(r[0], r[1]))
 	return nil
 }
