@@ -182,10 +182,63 @@ func eval[T any](tb *tab, expr string) T {
 	return v
 }
 
-// load navigates to a path of the server under test.
+// appStarted holds once app.js has run: it always shows one of these.
+const appStarted = `!document.getElementById('signin').hidden || !document.getElementById('home').hidden` +
+	` || !document.getElementById('status').hidden`
+
+// load navigates to a path of the server under test and, for the app's
+// own pages, waits until the app has started.
+//
+// Chromium aborts requests in flight when the machine's network
+// interfaces change (net::ERR_NETWORK_CHANGED), which other tests on a
+// shared machine cause by starting containers; a page whose module
+// imports were aborted never starts. Such a load is retried, twice at
+// most, and only when Chromium said that is what happened.
 func (tb *tab) load(path string) {
 	tb.t.Helper()
-	tb.do("load "+path, chromedp.Navigate(tb.base+path))
+	tb.retryOnNetworkChange("load "+path, func() bool {
+		tb.do("load "+path, chromedp.Navigate(tb.base+path))
+		return strings.HasPrefix(path, "/test/") || tb.try(appStarted, waitFor/2)
+	})
+}
+
+// retryOnNetworkChange runs step until it reports success; a failure is
+// retried only if Chromium saw the network change meanwhile.
+func (tb *tab) retryOnNetworkChange(what string, step func() bool) {
+	tb.t.Helper()
+	for attempt := 1; ; attempt++ {
+		mark := tb.networkChanges()
+		if step() {
+			return
+		}
+		if tb.networkChanges() == mark || attempt == 3 {
+			tb.dump()
+			tb.t.Fatalf("%s: failed", what)
+		}
+		tb.t.Logf("%s: the network changed under Chromium; again", what)
+	}
+}
+
+// networkChanges counts Chromium's ERR_NETWORK_CHANGED reports so far.
+func (tb *tab) networkChanges() int {
+	tb.mu.Lock()
+	defer tb.mu.Unlock()
+	n := 0
+	for _, m := range tb.console {
+		if strings.Contains(m.Text, "ERR_NETWORK_CHANGED") {
+			n++
+		}
+	}
+	return n
+}
+
+// try reports whether a JavaScript condition holds within d.
+func (tb *tab) try(expr string, d time.Duration) bool {
+	ctx, cancel := context.WithTimeout(tb.ctx, d+5*time.Second)
+	defer cancel()
+	_, err := chromedp.Run(ctx, chromedp.Poll[chromedp.Void](expr,
+		chromedp.WithPollingInterval(25*time.Millisecond), chromedp.WithPollingTimeout(d)))
+	return err == nil
 }
 
 // dump logs what the page shows and printed, to explain a failed wait.

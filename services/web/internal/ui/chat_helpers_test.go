@@ -21,19 +21,28 @@ const buddyRefresh = "/?buddyRefresh=1"
 
 func win(peer int64) string { return fmt.Sprintf(`.chatwin[data-peer="%d"]`, peer) }
 
-// signIn uses the demo sign-in page as a person would.
+// signIn uses the demo sign-in page as a person would (again, if the
+// machine's network changed under Chromium meanwhile; see load).
 func (tb *tab) signIn(user int64, name string) {
 	tb.t.Helper()
-	tb.load(buddyRefresh)
-	button := chromedp.CSS(fmt.Sprintf(`.demo-user[data-user="%d"]`, user))
-	tb.do("sign in as "+name, chromedp.WaitVisible(button), chromedp.Click(button))
-	tb.waitSignedIn(name)
+	button := fmt.Sprintf(`.demo-user[data-user="%d"]`, user)
+	tb.retryOnNetworkChange("sign in as "+name, func() bool {
+		tb.load(buddyRefresh)
+		if !tb.try(`document.querySelector('`+button+`')`, waitFor/2) {
+			return false
+		}
+		tb.do("sign in as "+name, chromedp.Click(chromedp.CSS(button)))
+		return tb.try(signedIn(name), waitFor)
+	})
+}
+
+func signedIn(name string) string {
+	return `document.getElementById('me').textContent === ` + jsLiteral(name) + ` && !document.getElementById('chatbar').hidden`
 }
 
 func (tb *tab) waitSignedIn(name string) {
 	tb.t.Helper()
-	tb.until("signed in as "+name, `document.getElementById('me').textContent === `+jsLiteral(name)+
-		` && !document.getElementById('chatbar').hidden`)
+	tb.until("signed in as "+name, signedIn(name))
 }
 
 // waitBuddy waits until friend shows in the buddy list in state.
@@ -93,6 +102,8 @@ func (tb *tab) screenshot(path string) {
 	if path == "" {
 		return
 	}
+	// The pointer off every row, so nothing shows hovered.
+	tb.do("move the pointer away", chromedp.MouseEvent(chromedp.MouseMoved, 1, 1))
 	png, err := chromedp.Run(tb.ctx, chromedp.CaptureScreenshot())
 	if err != nil {
 		tb.t.Fatalf("screenshot: %v", err)
