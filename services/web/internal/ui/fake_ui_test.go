@@ -69,21 +69,36 @@ func TestTypingUnreadAndTabs(t *testing.T) {
 	}
 }
 
-// TestReloadRestoresWindows: open and minimised windows come back after a
+// TestHistoryAndReload: a window opens on the newest page of history and
+// pages back on request; open and minimised windows come back after a
 // reload, each with its history.
-func TestReloadRestoresWindows(t *testing.T) {
+func TestHistoryAndReload(t *testing.T) {
 	t.Parallel()
 	f := startFakeAPI(t)
 	f.store(3, 1, "old news from carol", "c1")
-	f.store(1, 2, "old news to bob", "c2")
+	for i := range 54 {
+		f.store(1, 2, fmt.Sprintf("note %d", i+1), fmt.Sprintf("n%d", i))
+	}
 	alice := newPerson(t, f.srv.URL)
 	alice.signIn(1, "alice")
 	alice.openChat(2)
+	alice.waitMessage(2, "note 54", 1)
+	if n := len(alice.texts(2)); n != 50 {
+		t.Errorf("a window opens with %d messages, want the newest 50", n)
+	}
+	more := win(2) + " .more"
+	alice.do("page back", chromedp.WaitVisible(chromedp.CSS(more)), chromedp.Click(chromedp.CSS(more)))
+	alice.waitMessage(2, "note 1", 1)
+	alice.until("no more to page back to", `document.querySelector('`+more+`').hidden`)
+	if got := alice.texts(2); len(got) != 54 || got[0] != "note 1" || got[53] != "note 54" {
+		t.Errorf("after paging back: %d messages, %q … %q", len(got), got[0], got[len(got)-1])
+	}
+
 	alice.openChat(3)
 	alice.do("minimise carol", chromedp.Click(chromedp.CSS(win(3)+" .panel-head")))
 	alice.load(buddyRefresh)
 	alice.waitSignedIn("alice")
-	alice.waitMessage(2, "old news to bob", 1)
+	alice.waitMessage(2, "note 54", 1)
 	alice.waitMessage(3, "old news from carol", 1)
 	state := eval[[]string](alice, `[...document.querySelectorAll('.chatwin')].map((w) => w.dataset.peer + (w.classList.contains('minimised') ? ' min' : ' open'))`)
 	if !slices.Equal(state, []string{"2 open", "3 min"}) {
