@@ -2,22 +2,47 @@ package chatlogclient
 
 import (
 	"context"
+	"fmt"
 	"time"
 
 	chatlogt "github.com/thriftchat/thriftchat/gen-go/chatlog"
 	commont "github.com/thriftchat/thriftchat/gen-go/common"
+	"github.com/thriftchat/thriftchat/services/internal/discovery"
 )
 
 // Append stores one message in the conversation of sender and recipient and
 // returns it as stored. It is idempotent on (sender, clientMsgID): a retry,
 // even after an error, returns the stored message and never a second copy.
+// Concurrent appends to one instance share calls (see sender).
 func (c *Client) Append(ctx context.Context, sender, recipient int64, text, clientMsgID string) (Message, error) {
+	conv := ConversationID(sender, recipient)
 	req := &chatlogt.AppendRequest{
 		Sender: commont.UserId(sender), Recipient: commont.UserId(recipient),
 		Text: text, ClientMsgId: clientMsgID,
 	}
+	view := c.res.View()
+	owner, ok := view.Owner(discovery.HashString(conv))
+	if !ok {
+		return Message{}, fmt.Errorf("%w: append %s: no chatlog instance", ErrUnavailable, conv)
+	}
+	s := c.sender(owner.Addr, view)
+	p := &pending{conv: conv, req: req, res: make(chan appended, 1)}
+	if s == nil || !s.push(p) {
+		return c.appendOne(ctx, conv, req)
+	}
+	select {
+	case r := <-p.res:
+		return r.msg, r.err
+	case <-ctx.Done():
+		// The append may still be stored; a retry with the same id finds it.
+		return Message{}, fmt.Errorf("%w: append %s: %w", ErrUnavailable, conv, ctx.Err())
+	}
+}
+
+// appendOne stores one message with a call of its own.
+func (c *Client) appendOne(ctx context.Context, conv string, req *chatlogt.AppendRequest) (Message, error) {
 	var out Message
-	err := c.routed(ctx, "append", ConversationID(sender, recipient), func(ctx context.Context, cl *chatlogt.ChatlogServiceClient) error {
+	err := c.routed(ctx, "append", conv, func(ctx context.Context, cl *chatlogt.ChatlogServiceClient) error {
 		m, err := cl.Append(ctx, req)
 		if err == nil {
 			out = message(m)

@@ -14,15 +14,19 @@ import (
 )
 
 // Client calls the chatlog tier. It is safe for concurrent use; each instance
-// gets its own connection pool, because generated clients are not.
+// gets its own connection pool, because generated clients are not, and its
+// own sender, which coalesces concurrent appends (see sender).
 type Client struct {
-	res     discovery.Resolver
-	timeout time.Duration
+	res      discovery.Resolver
+	timeout  time.Duration
+	nSenders int
 
-	mu     sync.Mutex
-	pools  map[string]*rpc.Pool[*chatlogt.ChatlogServiceClient] // by Thrift address
-	pruned *discovery.View                                      // the view pools were last pruned against
-	closed bool
+	mu      sync.Mutex
+	pools   map[string]*rpc.Pool[*chatlogt.ChatlogServiceClient] // by Thrift address
+	senders map[string]*sender                                   // by Thrift address
+	pruned  *discovery.View                                      // the view both were last pruned against
+	closed  bool
+	wg      sync.WaitGroup // the senders' goroutines
 }
 
 // Option tunes a Client.
@@ -38,55 +42,110 @@ func WithCallTimeout(d time.Duration) Option {
 	}
 }
 
+// WithSenders sets how many calls carrying coalesced appends may be in
+// flight to one instance (default DefaultSenders); 0 sends every append as a
+// call of its own.
+func WithSenders(n int) Option {
+	return func(c *Client) {
+		if n >= 0 {
+			c.nSenders = n
+		}
+	}
+}
+
 // New returns a client that finds chatlog instances through res. The client
 // does not own res: closing the client leaves it open.
 func New(res discovery.Resolver, opts ...Option) *Client {
-	c := &Client{res: res, timeout: rpc.DefaultCallTimeout, pools: map[string]*rpc.Pool[*chatlogt.ChatlogServiceClient]{}}
+	c := &Client{
+		res: res, timeout: rpc.DefaultCallTimeout, nSenders: DefaultSenders,
+		pools: map[string]*rpc.Pool[*chatlogt.ChatlogServiceClient]{}, senders: map[string]*sender{},
+	}
 	for _, o := range opts {
 		o(c)
 	}
 	return c
 }
 
-// Close closes every pooled connection; later calls fail with ErrUnavailable.
+// Close closes every pooled connection and stops the senders; appends still
+// queued, and later calls, fail with ErrUnavailable.
 func (c *Client) Close() error {
 	c.mu.Lock()
-	defer c.mu.Unlock()
 	c.closed = true
+	for addr, s := range c.senders {
+		s.halt()
+		delete(c.senders, addr)
+	}
 	for addr, p := range c.pools {
 		p.Close()
 		delete(c.pools, addr)
 	}
+	c.mu.Unlock()
+	c.wg.Wait() // outside the lock: the senders call pool on their way out
 	return nil
 }
 
-// pool returns the pool for addr, first closing the pools of instances that
-// left the current view so a churning tier does not pile up idle sockets.
+// pool returns the pool for addr.
 func (c *Client) pool(addr string, view *discovery.View) (*rpc.Pool[*chatlogt.ChatlogServiceClient], error) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if c.closed {
 		return nil, fmt.Errorf("%w: client closed", ErrUnavailable)
 	}
-	if view != c.pruned {
-		c.pruned = view
-		live := map[string]bool{addr: true}
-		for _, in := range view.Instances() {
-			live[in.Addr] = true
-		}
-		for a, p := range c.pools {
-			if !live[a] {
-				p.Close() // calls in flight on it finish and close their connection
-				delete(c.pools, a)
-			}
-		}
-	}
+	c.prune(view, addr)
 	p, ok := c.pools[addr]
 	if !ok {
 		p = rpc.NewPool(addr, chatlogt.NewChatlogServiceClient)
 		c.pools[addr] = p
 	}
 	return p, nil
+}
+
+// sender returns the running sender for addr, or nil when the client is
+// closed or coalescing is off.
+func (c *Client) sender(addr string, view *discovery.View) *sender {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.closed || c.nSenders == 0 {
+		return nil
+	}
+	c.prune(view, addr)
+	s, ok := c.senders[addr]
+	if !ok {
+		s = &sender{addr: addr, wake: make(chan struct{}, 1), stop: make(chan struct{})}
+		c.senders[addr] = s
+		for range c.nSenders {
+			c.wg.Add(1)
+			go c.run(s) // owned by the Client: Close halts s and waits
+		}
+	}
+	return s
+}
+
+// prune closes the pools and stops the senders of instances that left the
+// view, so a churning tier does not pile up sockets and goroutines; keep is
+// spared (an owner named by NotOwner may not be in our view yet). c.mu is
+// held.
+func (c *Client) prune(view *discovery.View, keep string) {
+	if view == c.pruned {
+		return
+	}
+	c.pruned = view
+	live := map[string]bool{keep: true}
+	for _, in := range view.Instances() {
+		live[in.Addr] = true
+	}
+	for a, p := range c.pools {
+		if !live[a] {
+			p.Close() // calls in flight on it finish and close their connection
+			delete(c.pools, a)
+		}
+	}
+	for a, s := range c.senders {
+		if !live[a] {
+			s.halt() // its queue is re-sent by the new view
+			delete(c.senders, a)
+		}
+	}
 }
 
 // call runs fn on the instance at addr under the per-call timeout and maps

@@ -27,6 +27,9 @@ type fake struct {
 	onRecent func(user int64, limit int32) ([]*chatlogt.ConversationSummary, error)
 	onSince  func(user, sinceMs int64, limit int32) (*chatlogt.SincePage, error)
 	onOther  error // History and MarkRead answer this
+	// gate, if set, holds every append until it is closed.
+	gate    chan struct{}
+	batches []int // sizes of the appendBatch calls
 }
 
 // startFake serves a fake until the test ends; script sets its answers
@@ -71,6 +74,9 @@ func (f *fake) called(method string) {
 
 func (f *fake) Append(_ context.Context, r *chatlogt.AppendRequest) (*commont.Message, error) {
 	f.called("append")
+	if f.gate != nil {
+		<-f.gate
+	}
 	f.mu.Lock()
 	f.appended = append(f.appended, r)
 	f.mu.Unlock()
@@ -80,9 +86,33 @@ func (f *fake) Append(_ context.Context, r *chatlogt.AppendRequest) (*commont.Me
 	return &commont.Message{}, nil
 }
 
-func (f *fake) AppendBatch(context.Context, []*chatlogt.AppendRequest) ([]*commont.Message, error) {
+// AppendBatch answers each request as Append would, all or nothing.
+func (f *fake) AppendBatch(_ context.Context, rs []*chatlogt.AppendRequest) ([]*commont.Message, error) {
 	f.called("appendBatch")
-	return nil, nil
+	if f.gate != nil {
+		<-f.gate
+	}
+	f.mu.Lock()
+	f.batches = append(f.batches, len(rs))
+	f.mu.Unlock()
+	out := make([]*commont.Message, len(rs))
+	for i, r := range rs {
+		out[i] = &commont.Message{}
+		if f.onAppend != nil {
+			m, err := f.onAppend(r)
+			if err != nil {
+				return nil, err
+			}
+			out[i] = m
+		}
+	}
+	return out, nil
+}
+
+func (f *fake) batchSizes() []int {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return append([]int(nil), f.batches...)
 }
 
 func (f *fake) History(_ context.Context, conv commont.ConversationId, before, after int64, limit int32) (*chatlogt.HistoryPage, error) {

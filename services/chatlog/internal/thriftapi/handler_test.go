@@ -3,7 +3,9 @@ package thriftapi
 import (
 	"context"
 	"errors"
+	"fmt"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -135,3 +137,54 @@ func TestInternalErrorIsOpaque(t *testing.T) {
 }
 
 func ctx() context.Context { return context.Background() }
+
+// TestCoalescedAppendsThroughClient sends many concurrent appends, retries
+// and one bad message through chatlogclient, which coalesces them into
+// appendBatch calls: each caller gets its own answer, and nothing is stored
+// twice.
+func TestCoalescedAppendsThroughClient(t *testing.T) {
+	nodes, res := cluster(t, 1)
+	c := chatlogclient.New(res)
+	defer c.Close()
+	const workers, each = 16, 25
+	got := make([][]chatlogclient.Message, workers)
+	var badErr error
+	var wg sync.WaitGroup
+	for w := range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range each {
+				// Workers pair up on the same ids: every append is raced by a retry.
+				cmid := fmt.Sprintf("m%d-%d", w/2, i)
+				text := "hello " + cmid
+				if w == 0 && i == 7 {
+					_, badErr = c.Append(context.Background(), 3, 4, "bad\x00", "bad")
+				}
+				m, err := c.Append(context.Background(), 3, 4, text, cmid)
+				if err != nil || m.ClientMsgID != cmid || m.Text != text {
+					t.Errorf("append %s = %+v, %v", cmid, m, err)
+					return
+				}
+				got[w] = append(got[w], m)
+			}
+		}()
+	}
+	wg.Wait()
+	var ii *commont.InvalidInput
+	if !errors.Is(badErr, chatlogclient.ErrInvalid) || errors.As(badErr, &ii) {
+		t.Fatalf("bad append in the crowd: %v; want ErrInvalid", badErr)
+	}
+	byID := map[string]chatlogclient.Message{}
+	for _, ms := range got {
+		for _, m := range ms {
+			if prev, ok := byID[m.ClientMsgID]; ok && prev != m {
+				t.Fatalf("%s answered as seq %d and seq %d", m.ClientMsgID, prev.Seq, m.Seq)
+			}
+			byID[m.ClientMsgID] = m
+		}
+	}
+	if n := nodes[0].count(t, "d:3:4"); n != workers/2*each || len(byID) != n {
+		t.Fatalf("stored %d messages for %d distinct ids; want %d", n, len(byID), workers/2*each)
+	}
+}

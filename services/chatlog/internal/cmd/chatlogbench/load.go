@@ -11,6 +11,8 @@ import (
 
 	chatlogt "github.com/thriftchat/thriftchat/gen-go/chatlog"
 	commont "github.com/thriftchat/thriftchat/gen-go/common"
+	"github.com/thriftchat/thriftchat/services/chatlog/chatlogclient"
+	"github.com/thriftchat/thriftchat/services/internal/discovery"
 	"github.com/thriftchat/thriftchat/services/internal/rpc"
 )
 
@@ -20,10 +22,35 @@ type result struct {
 	p50, p99, max time.Duration
 }
 
-// runMode starts a server with -commit-max-batch maxBatch, appends for d
-// and, if history is set, times history calls.
-func runMode(c config, name string, d time.Duration, maxBatch int, history bool) (result, error) {
-	s, err := startServer(c.bin, c.dataDir, strings.ReplaceAll(name, " ", "-"), "-commit-max-batch", fmt.Sprint(maxBatch))
+// appendFunc sends one append on behalf of worker w.
+type appendFunc func(w int, sender, recipient int64, text, cmid string) error
+
+// independent gives every worker a connection of its own and one call per
+// append: many separate clients.
+func independent(pools []*rpc.Pool[*chatlogt.ChatlogServiceClient]) appendFunc {
+	return func(w int, sender, recipient int64, text, cmid string) error {
+		req := &chatlogt.AppendRequest{Sender: commont.UserId(sender), Recipient: commont.UserId(recipient), Text: text, ClientMsgId: cmid}
+		return pools[w].Call(context.Background(), func(ctx context.Context, c *chatlogt.ChatlogServiceClient) error {
+			_, err := c.Append(ctx, req)
+			return err
+		})
+	}
+}
+
+// shared sends every worker's appends through one chatlogclient, as the
+// goroutines of one web process do; it coalesces concurrent appends.
+func shared(cl *chatlogclient.Client) appendFunc {
+	return func(_ int, sender, recipient int64, text, cmid string) error {
+		_, err := cl.Append(context.Background(), sender, recipient, text, cmid)
+		return err
+	}
+}
+
+// runMode starts a server with -commit-max-batch maxBatch and appends for d
+// from c.clients workers, through one chatlogclient if viaClient, else each
+// on its own connection; with history it then times history calls.
+func runMode(c config, name string, d time.Duration, maxBatch int, viaClient, history bool) (result, error) {
+	s, err := startServer(c.bin, c.dataDir, strings.NewReplacer(" ", "-", ",", "").Replace(name), "-commit-max-batch", fmt.Sprint(maxBatch))
 	if err != nil {
 		return result{}, err
 	}
@@ -33,8 +60,14 @@ func runMode(c config, name string, d time.Duration, maxBatch int, history bool)
 		pools[i] = rpc.NewPool(s.thrift, chatlogt.NewChatlogServiceClient)
 		defer pools[i].Close()
 	}
+	send := independent(pools)
+	if viaClient {
+		cl := chatlogclient.New(discovery.NewStatic(discovery.Instance{ID: s.thrift, Addr: s.thrift}))
+		defer cl.Close()
+		send = shared(cl)
+	}
 	text := strings.Repeat("x", c.textBytes)
-	appendLoad(pools, c.convs, text, 500*time.Millisecond) // warm up connections and the store
+	appendLoad(c.clients, send, c.convs, text, 500*time.Millisecond) // warm up connections and the store
 	profiled := make(chan error, 1)
 	if c.cpuProfile != "" && history {
 		go func() { profiled <- s.profile(c.cpuProfile, d) }()
@@ -42,7 +75,7 @@ func runMode(c config, name string, d time.Duration, maxBatch int, history bool)
 		profiled <- nil
 	}
 	cpu0, self0 := s.cpu(), selfCPU()
-	lat, elapsed, err := appendLoad(pools, c.convs, text, d)
+	lat, elapsed, err := appendLoad(c.clients, send, c.convs, text, d)
 	cpu, self := s.cpu()-cpu0, selfCPU()-self0
 	if perr := <-profiled; perr != nil {
 		fmt.Println("cpu profile:", perr)
@@ -54,9 +87,9 @@ func runMode(c config, name string, d time.Duration, maxBatch int, history bool)
 	items, _ := s.metric("chatlog_commit_batch_items_sum")
 	commits, _ := s.metric("chatlog_commit_batch_items_count")
 	commitTime, _ := s.metric("chatlog_commit_seconds_sum")
-	fmt.Printf("%-22s %8.0f appends/s  p50 %s  p99 %s  max %s\n", name+":", r.rate, ms(r.p50), ms(r.p99), ms(r.max))
+	fmt.Printf("%-30s %8.0f appends/s  p50 %s  p99 %s  max %s\n", name+":", r.rate, ms(r.p50), ms(r.p99), ms(r.max))
 	n := float64(max(len(lat), 1))
-	fmt.Printf("%-22s %d appends, %.1f per fsync, %s from apply to fsync done; CPU per append: server %.0fµs, client %.0fµs\n", "",
+	fmt.Printf("%-30s %d appends, %.1f per batch, %s from apply to fsync done; CPU per append: server %.0fµs, client %.0fµs\n", "",
 		len(lat), items/max(commits, 1), ms(time.Duration(commitTime/max(commits, 1)*float64(time.Second))),
 		float64(cpu.Microseconds())/n, float64(self.Microseconds())/n)
 	if history {
@@ -65,34 +98,28 @@ func runMode(c config, name string, d time.Duration, maxBatch int, history bool)
 			return result{}, err
 		}
 		hr := summarize(h, 0)
-		fmt.Printf("%-22s %d calls, %d messages each, 8 clients: p50 %s  p99 %s  max %s\n",
+		fmt.Printf("%-30s %d calls, %d messages each, 8 clients: p50 %s  p99 %s  max %s\n",
 			"history:", len(h), c.histLimit, ms(hr.p50), ms(hr.p99), ms(hr.max))
 	}
 	return r, nil
 }
 
-// appendLoad has every pool append in a loop for d, each message to a
-// random conversation, and returns every call's latency.
-func appendLoad(pools []*rpc.Pool[*chatlogt.ChatlogServiceClient], convs int, text string, d time.Duration) ([]time.Duration, time.Duration, error) {
-	lats := make([][]time.Duration, len(pools))
-	errs := make([]error, len(pools))
+// appendLoad has workers append in a loop for d, each message to a random
+// conversation, and returns every append's latency.
+func appendLoad(workers int, send appendFunc, convs int, text string, d time.Duration) ([]time.Duration, time.Duration, error) {
+	lats := make([][]time.Duration, workers)
+	errs := make([]error, workers)
 	start := time.Now()
 	deadline := start.Add(d)
 	var wg sync.WaitGroup
-	for w, p := range pools {
+	for w := range workers {
 		wg.Add(1)
-		go func() { // one per client, joined below
+		go func() { // one per worker, joined below
 			defer wg.Done()
 			for i := 0; time.Now().Before(deadline); i++ {
 				a := rand.Int64N(int64(convs)) + 1
-				req := &chatlogt.AppendRequest{Sender: commont.UserId(a), Recipient: commont.UserId(a + 1_000_000),
-					Text: text, ClientMsgId: fmt.Sprintf("%d-%d-%d", start.UnixNano(), w, i)}
 				t0 := time.Now()
-				err := p.Call(context.Background(), func(ctx context.Context, c *chatlogt.ChatlogServiceClient) error {
-					_, err := c.Append(ctx, req)
-					return err
-				})
-				if err != nil {
+				if err := send(w, a, a+1_000_000, text, fmt.Sprintf("%d-%d-%d", start.UnixNano(), w, i)); err != nil {
 					errs[w] = err
 					return
 				}

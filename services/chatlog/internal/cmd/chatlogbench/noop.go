@@ -40,13 +40,13 @@ func runNoop(c config, d time.Duration) (result, error) {
 		defer pools[i].Close()
 	}
 	text := strings.Repeat("x", c.textBytes)
-	appendLoad(pools, c.convs, text, 300*time.Millisecond)
-	lat, elapsed, err := appendLoad(pools, c.convs, text, d)
+	appendLoad(c.clients, independent(pools), c.convs, text, 300*time.Millisecond)
+	lat, elapsed, err := appendLoad(c.clients, independent(pools), c.convs, text, d)
 	if err != nil {
 		return result{}, err
 	}
 	r := summarize(lat, elapsed)
-	fmt.Printf("%-22s %8.0f calls/s    p50 %s  p99 %s  max %s  (client and server in one process)\n",
+	fmt.Printf("%-30s %8.0f calls/s    p50 %s  p99 %s  max %s  (client and server in one process)\n",
 		"thrift, no store:", r.rate, ms(r.p50), ms(r.p99), ms(r.max))
 	return r, nil
 }
