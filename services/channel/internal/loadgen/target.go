@@ -77,11 +77,3 @@ func dialHTTP(addr string) (*httpConn, error) {
 	}
 	return &httpConn{c: c, br: bufio.NewReader(c)}, nil
 }
-
-// roundTrip writes h.req and reads the answer into h.resp.
-func (h *httpConn) roundTrip() error {
-	if _, err := h.c.Write(h.req); err != nil {
-		return err
-	}
-	return readResponse(h.br, &h.resp)
-}
