@@ -24,6 +24,11 @@ const maxAnswerBytes = 64 << 10
 // when the mailbox has news for it: a payload arrived, the backlog
 // overflowed, or the mailbox was dropped. It must not block: the caller is
 // a delivery in progress. A woken waiter is no longer parked.
+//
+// A poll with a goroutine of its own implements Wake as a non-blocking
+// send on a one-slot channel it waits on (NATS's ipqueue; see
+// TestHubConcurrent). The long-poll adapter's parked polls have no
+// goroutine, to keep a waiting user cheap, so their Wake writes the answer.
 type Waiter interface{ Wake() }
 
 // Item is one payload and its position.

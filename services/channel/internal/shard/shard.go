@@ -22,6 +22,7 @@ type NotOwnerError struct {
 	Owner discovery.Instance
 }
 
+// Error names the owner.
 func (e *NotOwnerError) Error() string {
 	return fmt.Sprintf("user %d is owned by %s (%s)", e.User, e.Owner.ID, e.Owner.Addr)
 }
