@@ -3,6 +3,7 @@ package channelclient
 import (
 	"context"
 	"fmt"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -24,6 +25,7 @@ type tier struct {
 	insts  []discovery.Instance
 	shards []*shard.Shard
 	regs   []*prometheus.Registry
+	calls  []*counting
 	view   *discovery.Static
 }
 
@@ -31,10 +33,11 @@ func startTier(t *testing.T, n int) *tier {
 	t.Helper()
 	tr := &tier{view: discovery.NewStatic()}
 	apis := make([]thriftapi.Handler, n)
+	tr.calls = make([]*counting, n)
 	srvs := make([]*rpc.Server, n)
 	for i := range n {
 		reg := prometheus.NewRegistry()
-		srv, err := rpc.Listen("127.0.0.1:0", channelt.NewChannelServiceProcessor(&apis[i]), rpc.ServerOptions{Log: zerolog.Nop(), Metrics: reg})
+		srv, err := rpc.Listen("127.0.0.1:0", channelt.NewChannelServiceProcessor(tr.count(i, &apis[i])), rpc.ServerOptions{Log: zerolog.Nop(), Metrics: reg})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -76,23 +79,21 @@ func (tr *tier) owner(user int64) int {
 }
 
 // deliverCalls counts the deliver calls instance i served.
-func (tr *tier) deliverCalls(t *testing.T, i int) int {
-	mfs, err := tr.regs[i].Gather()
-	if err != nil {
-		t.Fatal(err)
-	}
-	n := 0.0
-	for _, mf := range mfs {
-		if mf.GetName() != "thrift_server_calls_total" {
-			continue
-		}
-		for _, m := range mf.GetMetric() {
-			for _, l := range m.GetLabel() {
-				if l.GetName() == "method" && l.GetValue() == "deliver" {
-					n += m.GetCounter().GetValue()
-				}
-			}
-		}
-	}
-	return int(n)
+func (tr *tier) deliverCalls(t *testing.T, i int) int { return int(tr.calls[i].delivers.Load()) }
+
+// counting counts deliver calls before serving them, so a count read after
+// the reply is never short.
+type counting struct {
+	channelt.ChannelService
+	delivers atomic.Int64
+}
+
+func (c *counting) Deliver(ctx context.Context, ds []*channelt.Delivery) ([]*channelt.DeliverResult_, error) {
+	c.delivers.Add(1)
+	return c.ChannelService.Deliver(ctx, ds)
+}
+
+func (tr *tier) count(i int, h channelt.ChannelService) *counting {
+	tr.calls[i] = &counting{ChannelService: h}
+	return tr.calls[i]
 }
