@@ -57,7 +57,9 @@ type writer struct {
 	// writer drains them without waiting once it has the first.
 	ops chan *op
 	// flights carries applied batches to the syncer; unbuffered, so at most
-	// one batch waits for the syncer while another is being synced.
+	// one batch waits for the syncer while another is being synced. The
+	// writer waiting there lets the next batch grow: applying eagerly instead
+	// measured smaller batches, more CPU per append and no higher rate.
 	flights chan *flight
 	stop    chan struct{} // closed by close: finish the batch at hand, then exit
 	done    chan struct{} // closed once the writer and the syncer have exited
