@@ -9,22 +9,20 @@ import (
 	"os"
 	"time"
 
-	"github.com/apache/thrift/lib/go/thrift"
-
 	"github.com/thriftchat/thriftchat/services/chatlog/internal/config"
 	"github.com/thriftchat/thriftchat/services/chatlog/internal/convlog"
 	"github.com/thriftchat/thriftchat/services/chatlog/internal/pebblestore"
 	"github.com/thriftchat/thriftchat/services/chatlog/internal/thriftapi"
 	"github.com/thriftchat/thriftchat/services/internal/discovery"
+	"github.com/thriftchat/thriftchat/services/internal/ports"
 	"github.com/thriftchat/thriftchat/services/internal/rpc"
 	"github.com/thriftchat/thriftchat/services/internal/runtime"
 )
 
 func main() {
-	// Generated processors start a goroutine and a ticker per call to notice
-	// a caller hanging up; chatlog calls last milliseconds and an append
-	// must finish regardless, so that costs CPU for nothing.
-	thrift.ServerConnectivityCheckInterval = 0
+	if runtime.IsHealthcheck(os.Args) {
+		os.Exit(runtime.Healthcheck(ports.ChatlogAdmin))
+	}
 	ctx, stop := runtime.SignalContext()
 	err := run(ctx, os.Args[1:], os.Stderr)
 	stop()

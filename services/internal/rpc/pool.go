@@ -40,7 +40,7 @@ const maxIdleTime = time.Minute
 // NewPool makes a pool for addr; newClient wraps a TClient in the generated
 // service client (for example channel.NewChannelServiceClient).
 func NewPool[C any](addr string, newClient func(thrift.TClient) C) *Pool[C] {
-	return &Pool[C]{addr: addr, newClient: newClient, maxIdle: 32}
+	return &Pool[C]{addr: addr, newClient: newClient, maxIdle: 128}
 }
 
 // Addr is the address the pool dials.

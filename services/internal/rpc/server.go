@@ -54,9 +54,16 @@ type Server struct {
 	wg      sync.WaitGroup // one per connection goroutine
 }
 
+// noConnectivityCheck turns off, once per process, the goroutine and ticker
+// that generated processors start for every call to notice a caller hanging
+// up: our calls last milliseconds and must finish regardless, so it is CPU
+// spent for nothing (it is a process-wide setting of the Thrift library).
+var noConnectivityCheck sync.Once
+
 // Listen binds addr (":0" picks a free port) and prepares processor, wrapped
 // with panic recovery and metrics. Call Serve to accept.
 func Listen(addr string, processor thrift.TProcessor, opts ServerOptions) (*Server, error) {
+	noConnectivityCheck.Do(func() { thrift.ServerConnectivityCheckInterval = 0 })
 	opts.defaults()
 	ln, err := net.Listen("tcp", addr)
 	if err != nil {
