@@ -1,9 +1,7 @@
 package main
 
 import (
-	"bufio"
 	"context"
-	"encoding/json"
 	"io"
 	"net/http"
 	"strings"
@@ -14,75 +12,32 @@ import (
 
 	"github.com/thriftchat/thriftchat/services/chatlog/chatlogclient"
 	"github.com/thriftchat/thriftchat/services/internal/discovery"
+	"github.com/thriftchat/thriftchat/services/internal/runtest"
 )
 
 func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
 
-// instance is a running run(), with the addresses it logged.
+// instance is a running service under the names consul_test.go uses.
 type instance struct {
-	thrift, admin string
-	cancel        func()
-	done          chan error
-	drained       chan struct{}
+	*runtest.Instance
+	thrift string
 }
 
-// start runs the composed service with args on loopback ports and waits
-// until it logs that it has started.
+// start runs the composed service on loopback ports with its data in
+// dataDir. Its shutdown is bounded by -shutdown-timeout 5s, so a run that
+// has not returned 15s after cancel has hung.
 func start(t *testing.T, dataDir string, args ...string) *instance {
 	t.Helper()
-	logR, logW := io.Pipe()
-	ctx, cancel := context.WithCancel(context.Background())
-	in := &instance{cancel: cancel, done: make(chan error, 1), drained: make(chan struct{})}
-	base := []string{"-thrift-addr", "127.0.0.1:0", "-admin-addr", "127.0.0.1:0", "-advertise", "127.0.0.1",
-		"-log-format", "json", "-data-dir", dataDir, "-shutdown-timeout", "5s"}
-	go func() {
-		in.done <- run(ctx, append(base, args...), logW)
-		logW.Close()
-	}()
-	ready := make(chan struct{})
-	go func() { // keeps reading so the service never blocks on the pipe
-		defer close(in.drained)
-		sc := bufio.NewScanner(logR)
-		for sc.Scan() {
-			var line struct{ Message, Thrift, Admin string }
-			json.Unmarshal(sc.Bytes(), &line)
-			switch line.Message {
-			case "serving":
-				in.thrift = line.Thrift
-			case "started":
-				in.admin = line.Admin
-				close(ready)
-			}
-		}
-	}()
-	t.Cleanup(func() { in.stop(t) })
-	select {
-	case <-ready:
-	case err := <-in.done:
-		t.Fatalf("run ended before serving: %v", err)
-	case <-time.After(20 * time.Second):
-		t.Fatal("no 'started' log line within 20s")
-	}
-	return in
+	in := runtest.Service{Run: run, StopTimeout: 15 * time.Second, Args: []string{
+		"-thrift-addr", "127.0.0.1:0", "-admin-addr", "127.0.0.1:0", "-advertise", "127.0.0.1",
+		"-log-format", "json", "-data-dir", dataDir, "-shutdown-timeout", "5s"}}.Start(t, args...)
+	return &instance{Instance: in, thrift: in.Thrift}
 }
 
 // stop cancels run and checks it returned cleanly; it is idempotent.
 func (in *instance) stop(t *testing.T) {
 	t.Helper()
-	if in.cancel == nil {
-		return
-	}
-	in.cancel()
-	in.cancel = nil
-	select {
-	case err := <-in.done:
-		if err != nil {
-			t.Errorf("run returned %v", err)
-		}
-	case <-time.After(15 * time.Second):
-		t.Fatal("run did not return within 15s of cancel")
-	}
-	<-in.drained
+	in.Stop()
 }
 
 func (in *instance) resolver() discovery.Resolver {
@@ -92,7 +47,7 @@ func (in *instance) resolver() discovery.Resolver {
 func TestRunServesAndKeepsData(t *testing.T) {
 	dir := t.TempDir()
 	in := start(t, dir)
-	resp, err := http.Get("http://" + in.admin + "/readyz")
+	resp, err := http.Get("http://" + in.Admin + "/readyz")
 	if err != nil || resp.StatusCode != http.StatusOK {
 		t.Fatalf("/readyz = %v, %v; want 200", resp, err)
 	}

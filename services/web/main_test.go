@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bufio"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -19,76 +18,17 @@ import (
 	webt "github.com/thriftchat/thriftchat/gen-go/web"
 	"github.com/thriftchat/thriftchat/services/internal/consultest"
 	"github.com/thriftchat/thriftchat/services/internal/rpc"
+	"github.com/thriftchat/thriftchat/services/internal/runtest"
 )
 
 func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
 
 const secret = "web-main-test-secret-0123456789abcdef"
 
-// instance is a running run(), with the addresses it logged.
-type instance struct {
-	thrift, http, admin string
-	cancel              func()
-	done                chan error
-}
-
-// start runs the composed web tier on loopback ports and waits until it
-// logs that it serves.
-func start(t *testing.T, args ...string) *instance {
-	t.Helper()
-	logR, logW := io.Pipe()
-	ctx, cancel := context.WithCancel(context.Background())
-	in := &instance{cancel: cancel, done: make(chan error, 1)}
-	base := []string{"-thrift-addr", "127.0.0.1:0", "-http-addr", "127.0.0.1:0", "-admin-addr", "127.0.0.1:0",
-		"-advertise", "127.0.0.1", "-log-format", "json", "-token-secret", secret, "-drain-window", "100ms"}
-	go func() {
-		in.done <- run(ctx, append(base, args...), logW)
-		logW.Close()
-	}()
-	ready := make(chan struct{})
-	drained := make(chan struct{})
-	go func() { // keeps reading so the service never blocks on the pipe
-		defer close(drained)
-		sc := bufio.NewScanner(logR)
-		for sc.Scan() {
-			var line struct{ Message, Thrift, HTTP, Admin string }
-			json.Unmarshal(sc.Bytes(), &line)
-			switch line.Message {
-			case "serving":
-				in.thrift, in.http = line.Thrift, line.HTTP
-			case "started":
-				in.admin = line.Admin
-				close(ready)
-			}
-		}
-	}()
-	t.Cleanup(func() { in.stop(t); <-drained })
-	select {
-	case <-ready:
-	case err := <-in.done:
-		t.Fatalf("run ended before serving: %v", err)
-	case <-time.After(20 * time.Second):
-		t.Fatal("no 'started' log line within 20s")
-	}
-	return in
-}
-
-func (in *instance) stop(t *testing.T) {
-	t.Helper()
-	if in.cancel == nil {
-		return
-	}
-	in.cancel()
-	in.cancel = nil
-	select {
-	case err := <-in.done:
-		if err != nil {
-			t.Errorf("run after cancel = %v; want nil", err)
-		}
-	case <-time.After(40 * time.Second):
-		t.Fatal("run did not return after its context ended")
-	}
-}
+// service is the composed web tier on loopback ports.
+var service = runtest.Service{Run: run, Args: []string{
+	"-thrift-addr", "127.0.0.1:0", "-http-addr", "127.0.0.1:0", "-admin-addr", "127.0.0.1:0",
+	"-advertise", "127.0.0.1", "-log-format", "json", "-token-secret", secret, "-drain-window", "100ms"}}
 
 // fakeChannel answers polls: "continue" at once for idle=0, otherwise it
 // parks the poll until the request ends (as a drain cuts it).
@@ -125,13 +65,13 @@ func TestRunStatic(t *testing.T) {
 	dir := t.TempDir()
 	// Presence and chatlog are down (nothing listens there): the web tier
 	// still signs in, boots degraded, and refuses sends with 503.
-	in := start(t, "-data-dir", dir, "-public-url", "http://chat.example",
+	in := service.Start(t, "-data-dir", dir, "-public-url", "http://chat.example",
 		"-channel-addrs", "127.0.0.1:1|http_addr="+strings.TrimPrefix(channel.URL, "http://"),
 		"-presence-addrs", "127.0.0.1:1", "-chatlog-addrs", "127.0.0.1:1")
-	get(t, "http://"+in.admin+"/readyz", 200)
+	get(t, "http://"+in.Admin+"/readyz", 200)
 
 	var sess *webt.Session
-	thriftCall(t, in.thrift, func(ctx context.Context, c *webt.WebServiceClient) (err error) {
+	thriftCall(t, in.Thrift, func(ctx context.Context, c *webt.WebServiceClient) (err error) {
 		if err = c.PutUser(ctx, &webt.User{ID: 10, Name: "zed"}); err != nil {
 			return err
 		}
@@ -152,7 +92,7 @@ func TestRunStatic(t *testing.T) {
 	tr := &http.Transport{}
 	defer tr.CloseIdleConnections()
 	hc := &http.Client{Jar: jar, Transport: tr}
-	base := "http://" + in.http
+	base := "http://" + in.HTTP
 	if r := post(t, hc, base+"/api/session", `{"token":"`+sess.Token+`"}`, ""); r.status != 200 {
 		t.Fatalf("session: %+v", r)
 	}
@@ -183,7 +123,7 @@ func TestRunStatic(t *testing.T) {
 	if got := <-seen; got != "/poll?epoch=0&seq=0&idle=0 Bearer "+sess.Token {
 		t.Fatalf("channel saw %q", got)
 	}
-	metrics := do(t, hc, "GET", "http://"+in.admin+"/metrics", "", "").body
+	metrics := do(t, hc, "GET", "http://"+in.Admin+"/metrics", "", "").body
 	for _, want := range []string{`web_sends_total{outcome="unavailable"} 1`, `web_poll_proxy_total{outcome="relayed"} 1`,
 		`web_buddy_list_polls_total{answer="full"} 1`, "web_poll_proxy_in_flight 0"} {
 		if !strings.Contains(metrics, want) {
@@ -199,14 +139,14 @@ func TestRunStatic(t *testing.T) {
 		parked <- send(t, hc, req)
 	}()
 	<-seen
-	in.stop(t)
+	in.Stop()
 	if r := <-parked; r.status != 503 || !strings.Contains(r.body, "draining") {
 		t.Fatalf("parked poll at shutdown: %+v; want 503 draining", r)
 	}
 
 	// The store outlives the process.
-	again := start(t, "-data-dir", dir)
-	thriftCall(t, again.thrift, func(ctx context.Context, c *webt.WebServiceClient) error {
+	again := service.Start(t, "-data-dir", dir)
+	thriftCall(t, again.Thrift, func(ctx context.Context, c *webt.WebServiceClient) error {
 		friends, err := c.Friends(ctx, 10)
 		if err == nil && (len(friends) != 1 || friends[0] != commont.UserId(11)) {
 			t.Errorf("after restart friends of 10 = %v, want [11]", friends)
@@ -216,12 +156,12 @@ func TestRunStatic(t *testing.T) {
 }
 
 func TestRunDevDemo(t *testing.T) {
-	in := start(t, "-dev", "-data-dir", t.TempDir())
+	in := service.Start(t, "-dev", "-data-dir", t.TempDir())
 	jar, _ := cookiejar.New(nil)
 	tr := &http.Transport{}
 	defer tr.CloseIdleConnections()
 	hc := &http.Client{Jar: jar, Transport: tr}
-	base := "http://" + in.http
+	base := "http://" + in.HTTP
 	if r := do(t, hc, "GET", base+"/api/demo/users", "", ""); r.status != 200 || !strings.Contains(r.body, `"frank"`) {
 		t.Fatalf("demo users: %+v", r)
 	}
@@ -247,7 +187,7 @@ func TestRunRefusesBadConfig(t *testing.T) {
 
 func TestRunConsul(t *testing.T) {
 	agent := consultest.Start(t)
-	in := start(t, "-consul", agent.Addr(), "-instance", "web-consul-1", "-data-dir", t.TempDir())
+	in := service.Start(t, "-consul", agent.Addr(), "-instance", "web-consul-1", "-data-dir", t.TempDir())
 	var last string // what Consul said last, for the failure message
 	waitFor(t, "web registered healthy in Consul", func() bool {
 		entries, _, err := agent.Client().Health().Service("web", "", false, nil)
@@ -261,9 +201,9 @@ func TestRunConsul(t *testing.T) {
 			last += fmt.Sprintf(" %s=%s (%s)", c.Name, c.Status, c.Output)
 		}
 		return e.Checks.AggregatedStatus() == "passing" && e.Service.ID == "web-consul-1" &&
-			e.Service.Meta["http_addr"] == in.http
+			e.Service.Meta["http_addr"] == in.HTTP
 	}, func() string { return last })
-	in.stop(t)
+	in.Stop()
 	entries, _, err := agent.Client().Health().Service("web", "", false, nil)
 	if err != nil || len(entries) != 0 {
 		t.Fatalf("after shutdown Consul still lists %d web instances (%v)", len(entries), err)
@@ -337,10 +277,10 @@ func waitFor(t *testing.T, what string, cond func() bool, explain ...func() stri
 // TestRunDirect: with -poll-mode=direct, sessions poll the owner's own
 // poll_url, and the page's CSP lets it connect there.
 func TestRunDirect(t *testing.T) {
-	in := start(t, "-poll-mode", "direct", "-data-dir", t.TempDir(), "-dev",
+	in := service.Start(t, "-poll-mode", "direct", "-data-dir", t.TempDir(), "-dev",
 		"-channel-addrs", "127.0.0.1:1|http_addr=127.0.0.1:2|poll_url=https://ch1.example/c1")
 	var sess *webt.Session
-	thriftCall(t, in.thrift, func(ctx context.Context, c *webt.WebServiceClient) (err error) {
+	thriftCall(t, in.Thrift, func(ctx context.Context, c *webt.WebServiceClient) (err error) {
 		sess, err = c.OpenSession(ctx, 1, 0)
 		return err
 	})
@@ -349,7 +289,7 @@ func TestRunDirect(t *testing.T) {
 	}
 	tr := &http.Transport{}
 	defer tr.CloseIdleConnections()
-	resp, err := (&http.Client{Transport: tr}).Get("http://" + in.http + "/")
+	resp, err := (&http.Client{Transport: tr}).Get("http://" + in.HTTP + "/")
 	if err != nil {
 		t.Fatal(err)
 	}
