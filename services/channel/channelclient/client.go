@@ -1,7 +1,6 @@
 package channelclient
 
 import (
-	"sync"
 	"time"
 
 	channelt "github.com/thriftchat/thriftchat/gen-go/channel"
@@ -34,17 +33,13 @@ func WithTimeout(d time.Duration) Option { return func(c *Client) { c.timeout = 
 type Client struct {
 	res     discovery.Resolver
 	timeout time.Duration
-
-	mu     sync.Mutex
-	pools  map[string]*rpc.Pool[*channelt.ChannelServiceClient] // by Thrift address
-	pruned *discovery.View                                      // view the pools were last pruned against
-	closed bool
+	pools   *rpc.Pools[*channelt.ChannelServiceClient]
 }
 
 // New returns a client that finds each user's owner through res. It does
 // not close res.
 func New(res discovery.Resolver, opts ...Option) *Client {
-	c := &Client{res: res, timeout: DefaultTimeout, pools: map[string]*rpc.Pool[*channelt.ChannelServiceClient]{}}
+	c := &Client{res: res, timeout: DefaultTimeout, pools: rpc.NewPools(channelt.NewChannelServiceClient)}
 	for _, o := range opts {
 		o(c)
 	}
@@ -52,44 +47,9 @@ func New(res discovery.Resolver, opts ...Option) *Client {
 }
 
 // Close closes idle connections; calls in flight finish on theirs.
-func (c *Client) Close() error {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.closed = true
-	for addr, p := range c.pools {
-		p.Close()
-		delete(c.pools, addr)
-	}
-	return nil
-}
+func (c *Client) Close() error { return c.pools.Close() }
 
-// pool returns the pool for addr, or nil once closed. Pools of instances
-// that left the view are closed when a newer view is first seen; an
-// address named by NOT_OWNER but not in the view still gets one.
+// pool returns the pool for addr, or nil once closed; see rpc.Pools.Get.
 func (c *Client) pool(addr string) *rpc.Pool[*channelt.ChannelServiceClient] {
-	v := c.res.View()
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if c.closed {
-		return nil
-	}
-	if c.pruned != v {
-		keep := map[string]bool{}
-		for _, in := range v.Instances() {
-			keep[in.Addr] = true
-		}
-		for a, p := range c.pools {
-			if !keep[a] {
-				p.Close()
-				delete(c.pools, a)
-			}
-		}
-		c.pruned = v
-	}
-	p, ok := c.pools[addr]
-	if !ok {
-		p = rpc.NewPool(addr, channelt.NewChannelServiceClient)
-		c.pools[addr] = p
-	}
-	return p
+	return c.pools.Get(c.res.View(), addr)
 }

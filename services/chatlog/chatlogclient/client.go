@@ -20,11 +20,11 @@ type Client struct {
 	res      discovery.Resolver
 	timeout  time.Duration
 	nSenders int
+	pools    *rpc.Pools[*chatlogt.ChatlogServiceClient]
 
 	mu      sync.Mutex
-	pools   map[string]*rpc.Pool[*chatlogt.ChatlogServiceClient] // by Thrift address
-	senders map[string]*sender                                   // by Thrift address
-	pruned  *discovery.View                                      // the view both were last pruned against
+	senders map[string]*sender // by Thrift address
+	pruned  *discovery.View    // the view senders were last pruned against
 	closed  bool
 	wg      sync.WaitGroup // the senders' goroutines
 }
@@ -58,7 +58,7 @@ func WithSenders(n int) Option {
 func New(res discovery.Resolver, opts ...Option) *Client {
 	c := &Client{
 		res: res, timeout: rpc.DefaultCallTimeout, nSenders: DefaultSenders,
-		pools: map[string]*rpc.Pool[*chatlogt.ChatlogServiceClient]{}, senders: map[string]*sender{},
+		pools: rpc.NewPools(chatlogt.NewChatlogServiceClient), senders: map[string]*sender{},
 	}
 	for _, o := range opts {
 		o(c)
@@ -71,31 +71,25 @@ func New(res discovery.Resolver, opts ...Option) *Client {
 func (c *Client) Close() error {
 	c.mu.Lock()
 	c.closed = true
+	// Pools first: a halted sender's goroutine drains its queue through pool,
+	// which must already fail.
+	c.pools.Close()
 	for addr, s := range c.senders {
 		s.halt()
 		delete(c.senders, addr)
 	}
-	for addr, p := range c.pools {
-		p.Close()
-		delete(c.pools, addr)
-	}
 	c.mu.Unlock()
-	c.wg.Wait() // outside the lock: the senders call pool on their way out
+	// Outside the lock: Appends arriving meanwhile find the client closed at
+	// once instead of waiting for the senders to drain.
+	c.wg.Wait()
 	return nil
 }
 
-// pool returns the pool for addr.
+// pool returns the pool for addr; see rpc.Pools.Get.
 func (c *Client) pool(addr string, view *discovery.View) (*rpc.Pool[*chatlogt.ChatlogServiceClient], error) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if c.closed {
+	p := c.pools.Get(view, addr)
+	if p == nil {
 		return nil, fmt.Errorf("%w: client closed", ErrUnavailable)
-	}
-	c.prune(view, addr)
-	p, ok := c.pools[addr]
-	if !ok {
-		p = rpc.NewPool(addr, chatlogt.NewChatlogServiceClient)
-		c.pools[addr] = p
 	}
 	return p, nil
 }
@@ -121,10 +115,10 @@ func (c *Client) sender(addr string, view *discovery.View) *sender {
 	return s
 }
 
-// prune closes the pools and stops the senders of instances that left the
-// view, so a churning tier does not pile up sockets and goroutines; keep is
-// spared (an owner named by NotOwner may not be in our view yet). c.mu is
-// held.
+// prune stops the senders of instances that left the view, so a churning
+// tier does not pile up goroutines (rpc.Pools does the same for the pools);
+// keep is spared (an owner named by NotOwner may not be in our view yet).
+// c.mu is held.
 func (c *Client) prune(view *discovery.View, keep string) {
 	if view == c.pruned {
 		return
@@ -133,12 +127,6 @@ func (c *Client) prune(view *discovery.View, keep string) {
 	live := map[string]bool{keep: true}
 	for _, in := range view.Instances() {
 		live[in.Addr] = true
-	}
-	for a, p := range c.pools {
-		if !live[a] {
-			p.Close() // calls in flight on it finish and close their connection
-			delete(c.pools, a)
-		}
 	}
 	for a, s := range c.senders {
 		if !live[a] {

@@ -1,7 +1,6 @@
 package presenceclient
 
 import (
-	"sync"
 	"time"
 
 	presencet "github.com/thriftchat/thriftchat/gen-go/presence"
@@ -42,11 +41,7 @@ type Client struct {
 	timeout       time.Duration
 	reportTimeout time.Duration
 	onError       func(addr string, err error)
-
-	mu     sync.Mutex
-	pools  map[string]*rpc.Pool[*presencet.PresenceServiceClient] // by Thrift address
-	pruned *discovery.View                                        // the view pools were last pruned against
-	closed bool
+	pools         *rpc.Pools[*presencet.PresenceServiceClient]
 }
 
 // New returns a client that finds presence owners through res. The client
@@ -56,7 +51,7 @@ func New(res discovery.Resolver, opts ...Option) *Client {
 		res:           res,
 		timeout:       DefaultTimeout,
 		reportTimeout: DefaultReportTimeout,
-		pools:         map[string]*rpc.Pool[*presencet.PresenceServiceClient]{},
+		pools:         rpc.NewPools(presencet.NewPresenceServiceClient),
 	}
 	for _, o := range opts {
 		o(c)
@@ -65,51 +60,12 @@ func New(res discovery.Resolver, opts ...Option) *Client {
 }
 
 // Close closes the idle connections; calls in flight finish on theirs.
-func (c *Client) Close() error {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.closed = true
-	for addr, p := range c.pools {
-		p.Close()
-		delete(c.pools, addr)
-	}
-	return nil
-}
+func (c *Client) Close() error { return c.pools.Close() }
 
-// pool returns the connection pool for addr, or nil once the client is closed.
-// Pools of instances that left the view are closed the first time a newer
-// view is seen, so a churning tier does not leak connections.
+// pool returns the connection pool for addr, or nil once the client is
+// closed; see rpc.Pools.Get.
 func (c *Client) pool(v *discovery.View, addr string) *rpc.Pool[*presencet.PresenceServiceClient] {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if c.closed {
-		return nil
-	}
-	if c.pruned != v {
-		c.prune(v)
-	}
-	p, ok := c.pools[addr]
-	if !ok {
-		p = rpc.NewPool(addr, presencet.NewPresenceServiceClient)
-		c.pools[addr] = p
-	}
-	return p
-}
-
-// prune closes pools for addresses not in v; c.mu is held. Calls in flight on
-// a closed pool still finish: Pool.Close only drops idle connections.
-func (c *Client) prune(v *discovery.View) {
-	keep := make(map[string]bool, v.Len())
-	for _, in := range v.Instances() {
-		keep[in.Addr] = true
-	}
-	for addr, p := range c.pools {
-		if !keep[addr] {
-			p.Close()
-			delete(c.pools, addr)
-		}
-	}
-	c.pruned = v
+	return c.pools.Get(v, addr)
 }
 
 // owners groups the positions of users by the Thrift address of their owner

@@ -2,6 +2,7 @@ package presenceclient
 
 import (
 	"context"
+	"slices"
 	"testing"
 
 	"github.com/thriftchat/thriftchat/services/internal/discovery"
@@ -20,20 +21,14 @@ func TestPoolsFollowTheView(t *testing.T) {
 	for i := range users {
 		users[i] = int64(i + 1)
 	}
-	npools := func() int {
-		c.mu.Lock()
-		defer c.mu.Unlock()
-		return len(c.pools)
-	}
+	npools := func() int { return len(c.pools.Addrs()) }
 	c.Get(context.Background(), users)
 	if n := npools(); n != 2 {
 		t.Fatalf("after a read over two shards: %d pools; want 2", n)
 	}
 	res.Set(b.Instance())
 	c.Get(context.Background(), users)
-	c.mu.Lock()
-	_, kept := c.pools[a.Addr()]
-	c.mu.Unlock()
+	kept := slices.Contains(c.pools.Addrs(), a.Addr())
 	if n := npools(); n != 1 || kept {
 		t.Fatalf("after %s left the view: %d pools (its own kept: %v); want 1", a.Addr(), n, kept)
 	}
