@@ -123,12 +123,25 @@ func TestRunStatic(t *testing.T) {
 	if got := <-seen; got != "/poll?epoch=0&seq=0&idle=0 Bearer "+sess.Token {
 		t.Fatalf("channel saw %q", got)
 	}
-	metrics := do(t, hc, "GET", "http://"+in.Admin+"/metrics", "", "").body
-	for _, want := range []string{`web_sends_total{outcome="unavailable"} 1`, `web_poll_proxy_total{outcome="relayed"} 1`,
-		`web_buddy_list_polls_total{answer="full"} 1`, "web_poll_proxy_in_flight 0"} {
-		if !strings.Contains(metrics, want) {
-			t.Errorf("metrics lack %q", want)
+	// The proxy counts a relay as finished only after the browser has its
+	// answer, so the metrics settle a moment after the response: poll them.
+	wants := []string{`web_sends_total{outcome="unavailable"} 1`, `web_poll_proxy_total{outcome="relayed"} 1`,
+		`web_buddy_list_polls_total{answer="full"} 1`, "web_poll_proxy_in_flight 0"}
+	for deadline := time.Now().Add(5 * time.Second); ; {
+		metrics := do(t, hc, "GET", "http://"+in.Admin+"/metrics", "", "").body
+		var missing []string
+		for _, want := range wants {
+			if !strings.Contains(metrics, want) {
+				missing = append(missing, want)
+			}
 		}
+		if len(missing) == 0 {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("metrics lack %q", missing)
+		}
+		time.Sleep(10 * time.Millisecond) // polling a condition
 	}
 
 	// A poll parked at shutdown is cut by the drain with a 503 for the browser.
