@@ -6,8 +6,10 @@ import (
 	"errors"
 	"io"
 	"net"
+	"os"
 	"runtime"
 	"sync"
+	"syscall"
 	"testing"
 	"time"
 
@@ -244,4 +246,39 @@ func busy(s *Server) bool {
 		}
 	}
 	return false
+}
+
+// flakyListener fails its first Accept as a process out of descriptors does.
+type flakyListener struct {
+	net.Listener
+	failed bool
+}
+
+func (l *flakyListener) Accept() (net.Conn, error) {
+	if !l.failed {
+		l.failed = true
+		return nil, &net.OpError{Op: "accept", Net: "tcp", Err: os.NewSyscallError("accept4", syscall.EMFILE)}
+	}
+	return l.Listener.Accept()
+}
+
+func TestServeOutlivesDescriptorExhaustion(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := newServer(&flakyListener{Listener: ln}, presencet.NewPresenceServiceProcessor(echo{}), ServerOptions{Log: zerolog.Nop()})
+	served := make(chan error, 1)
+	go func() { served <- s.Serve() }()
+	p := NewPool(ln.Addr().String(), presencet.NewPresenceServiceClient)
+	defer func() {
+		p.Close()
+		s.Shutdown(context.Background())
+		if err := <-served; err != nil {
+			t.Errorf("serve after an EMFILE accept: %v", err)
+		}
+	}()
+	if _, err := multiGet(p, 9); err != nil {
+		t.Fatalf("call after an EMFILE accept: %v", err)
+	}
 }

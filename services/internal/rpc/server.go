@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net"
 	"sync"
+	"syscall"
 	"time"
 
 	"github.com/apache/thrift/lib/go/thrift"
@@ -63,15 +64,19 @@ var noConnectivityCheck sync.Once
 // Listen binds addr (":0" picks a free port) and prepares processor, wrapped
 // with panic recovery and metrics. Call Serve to accept.
 func Listen(addr string, processor thrift.TProcessor, opts ServerOptions) (*Server, error) {
-	noConnectivityCheck.Do(func() { thrift.ServerConnectivityCheckInterval = 0 })
-	opts.defaults()
 	ln, err := net.Listen("tcp", addr)
 	if err != nil {
 		return nil, fmt.Errorf("thrift listen %s: %w", addr, err)
 	}
+	return newServer(ln, processor, opts), nil
+}
+
+func newServer(ln net.Listener, processor thrift.TProcessor, opts ServerOptions) *Server {
+	noConnectivityCheck.Do(func() { thrift.ServerConnectivityCheckInterval = 0 })
+	opts.defaults()
 	m := newMetrics(opts.Metrics)
 	thrift.WrapProcessor(processor, recoverer(opts.Log, m), m.observe)
-	return &Server{ln: ln, processor: processor, opts: opts, cfg: Config(), conns: map[*serverConn]struct{}{}}, nil
+	return &Server{ln: ln, processor: processor, opts: opts, cfg: Config(), conns: map[*serverConn]struct{}{}}
 }
 
 // Addr is the bound address.
@@ -79,21 +84,24 @@ func (s *Server) Addr() net.Addr { return s.ln.Addr() }
 
 // Serve accepts connections until Shutdown; it returns nil after Shutdown.
 func (s *Server) Serve() error {
+	var backoff time.Duration
 	for {
 		c, err := s.ln.Accept()
 		if err != nil {
-			s.mu.Lock()
-			closing := s.closing
-			s.mu.Unlock()
-			if closing {
+			if s.isClosing() {
 				return nil
 			}
-			var ne net.Error
-			if errors.As(err, &ne) && ne.Timeout() {
+			if temporary(err) {
+				// Out of file descriptors, or a connection aborted while
+				// queued: wait a little as net/http does, rather than die.
+				backoff = min(max(2*backoff, 5*time.Millisecond), time.Second)
+				s.opts.Log.Warn().Err(err).Dur("retry_in", backoff).Msg("thrift accept failed")
+				time.Sleep(backoff)
 				continue
 			}
 			return fmt.Errorf("thrift accept: %w", err)
 		}
+		backoff = 0
 		s.mu.Lock()
 		if s.closing || len(s.conns) >= s.opts.MaxConns {
 			s.mu.Unlock()
@@ -174,6 +182,14 @@ func (s *Server) isClosing() bool {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return s.closing
+}
+
+// temporary reports whether an accept error may pass: descriptor
+// exhaustion, an aborted connection, a timeout.
+func temporary(err error) bool {
+	var ne net.Error
+	return errors.Is(err, syscall.EMFILE) || errors.Is(err, syscall.ENFILE) ||
+		errors.Is(err, syscall.ECONNABORTED) || (errors.As(err, &ne) && ne.Timeout())
 }
 
 // isQuiet tells a peer simply hanging up, or idling out, from a real fault.
