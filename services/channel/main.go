@@ -8,7 +8,6 @@ import (
 	"fmt"
 	"io"
 	"net"
-	"os"
 	"time"
 
 	channelt "github.com/thriftchat/thriftchat/gen-go/channel"
@@ -21,21 +20,14 @@ import (
 	"github.com/thriftchat/thriftchat/services/channel/internal/shard"
 	"github.com/thriftchat/thriftchat/services/channel/internal/thriftapi"
 	"github.com/thriftchat/thriftchat/services/internal/discovery"
+	"github.com/thriftchat/thriftchat/services/internal/ports"
 	"github.com/thriftchat/thriftchat/services/internal/rpc"
 	"github.com/thriftchat/thriftchat/services/internal/runtime"
 	"github.com/thriftchat/thriftchat/services/internal/token"
 	"github.com/thriftchat/thriftchat/services/presence/presenceclient"
 )
 
-func main() {
-	ctx, stop := runtime.SignalContext()
-	err := run(ctx, os.Args[1:], os.Stderr)
-	stop()
-	if err != nil {
-		fmt.Fprintln(os.Stderr, "channel:", err)
-		os.Exit(1)
-	}
-}
+func main() { runtime.Main("channel", ports.ChannelAdmin, run) }
 
 // run serves until ctx ends, then shuts down in order: not ready,
 // deregister, drain the parked polls, stop the servers, stop the rest.

@@ -6,7 +6,6 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"os"
 	"time"
 
 	"github.com/thriftchat/thriftchat/services/chatlog/internal/config"
@@ -19,18 +18,7 @@ import (
 	"github.com/thriftchat/thriftchat/services/internal/runtime"
 )
 
-func main() {
-	if runtime.IsHealthcheck(os.Args) {
-		os.Exit(runtime.Healthcheck(ports.ChatlogAdmin))
-	}
-	ctx, stop := runtime.SignalContext()
-	err := run(ctx, os.Args[1:], os.Stderr)
-	stop()
-	if err != nil {
-		fmt.Fprintln(os.Stderr, "chatlog:", err)
-		os.Exit(1)
-	}
-}
+func main() { runtime.Main("chatlog", ports.ChatlogAdmin, run) }
 
 // run composes the instance and serves until ctx ends.
 func run(ctx context.Context, args []string, logOut io.Writer) error {

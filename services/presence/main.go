@@ -5,9 +5,7 @@ package main
 
 import (
 	"context"
-	"fmt"
 	"io"
-	"os"
 	"time"
 
 	"github.com/thriftchat/thriftchat/services/internal/discovery"
@@ -20,18 +18,7 @@ import (
 	"github.com/thriftchat/thriftchat/services/presence/internal/upkeep"
 )
 
-func main() {
-	if runtime.IsHealthcheck(os.Args) {
-		os.Exit(runtime.Healthcheck(ports.PresenceAdmin))
-	}
-	ctx, stop := runtime.SignalContext()
-	err := run(ctx, os.Args[1:], os.Stderr)
-	stop()
-	if err != nil {
-		fmt.Fprintln(os.Stderr, "presence:", err)
-		os.Exit(1)
-	}
-}
+func main() { runtime.Main("presence", ports.PresenceAdmin, run) }
 
 // run composes the instance and serves until ctx ends.
 func run(ctx context.Context, args []string, logOut io.Writer) error {

@@ -11,7 +11,6 @@ import (
 	"io"
 	"net"
 	"net/http"
-	"os"
 	"time"
 
 	"github.com/thriftchat/thriftchat/services/channel/channelclient"
@@ -31,18 +30,7 @@ import (
 	"github.com/thriftchat/thriftchat/services/web/internal/ui"
 )
 
-func main() {
-	if runtime.IsHealthcheck(os.Args) {
-		os.Exit(runtime.Healthcheck(ports.WebAdmin))
-	}
-	ctx, stop := runtime.SignalContext()
-	err := run(ctx, os.Args[1:], os.Stderr)
-	stop()
-	if err != nil {
-		fmt.Fprintln(os.Stderr, "web:", err)
-		os.Exit(1)
-	}
-}
+func main() { runtime.Main("web", ports.WebAdmin, run) }
 
 // run serves until ctx ends, then shuts down in order: not ready,
 // deregister, drain relayed polls, stop the servers, close clients and store.

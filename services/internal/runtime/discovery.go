@@ -120,11 +120,7 @@ func outboundIP() string {
 // "127.0.0.1:9101|http_addr=127.0.0.1:8101". An instance's id is its address.
 func ParseStatic(service, spec string) ([]discovery.Instance, error) {
 	var out []discovery.Instance
-	for _, item := range strings.Split(spec, ",") {
-		item = strings.TrimSpace(item)
-		if item == "" {
-			continue
-		}
+	for _, item := range List(spec) {
 		fields := strings.Split(item, "|")
 		if _, _, err := net.SplitHostPort(fields[0]); err != nil {
 			return nil, fmt.Errorf("static %s instance %q: %w", service, item, err)

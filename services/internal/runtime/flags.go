@@ -40,3 +40,15 @@ func Parse(fs *flag.FlagSet, args []string) error {
 	})
 	return err
 }
+
+// List splits a comma-separated flag value, trimming spaces and skipping
+// empty items, so "a, b,," is [a b].
+func List(s string) []string {
+	var out []string
+	for item := range strings.SplitSeq(s, ",") {
+		if item = strings.TrimSpace(item); item != "" {
+			out = append(out, item)
+		}
+	}
+	return out
+}

@@ -141,3 +141,20 @@ func waitFor(t *testing.T, cond func() bool) {
 		time.Sleep(5 * time.Millisecond) // polling a condition
 	}
 }
+
+func TestHealthcheck(t *testing.T) {
+	r := newTest(t)
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- r.Run(ctx) }()
+	defer func() { cancel(); <-done }()
+	t.Setenv("THRIFTCHAT_ADMIN_ADDR", r.AdminAddr())
+	waitFor(t, func() bool { return status(t, r, "/healthz") == 200 })
+	if code := Healthcheck(1); code != 1 {
+		t.Errorf("healthcheck before ready = %d, want 1", code)
+	}
+	r.SetReady()
+	if code := Healthcheck(1); code != 0 {
+		t.Errorf("healthcheck when ready = %d, want 0", code)
+	}
+}

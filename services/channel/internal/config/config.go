@@ -7,7 +7,6 @@ import (
 	"flag"
 	"fmt"
 	"net/url"
-	"strings"
 	"time"
 
 	"github.com/thriftchat/thriftchat/services/channel/internal/queue"
@@ -107,12 +106,4 @@ func (c Config) Validate() error {
 }
 
 // Origins is WebOrigins as a list.
-func (c Config) Origins() []string {
-	var out []string
-	for o := range strings.SplitSeq(c.WebOrigins, ",") {
-		if o = strings.TrimSpace(o); o != "" {
-			out = append(out, o)
-		}
-	}
-	return out
-}
+func (c Config) Origins() []string { return runtime.List(c.WebOrigins) }

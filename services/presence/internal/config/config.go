@@ -5,7 +5,6 @@ package config
 import (
 	"flag"
 	"fmt"
-	"strings"
 	"time"
 
 	"github.com/thriftchat/thriftchat/services/internal/ports"
@@ -89,11 +88,7 @@ func (c Config) Table() table.Config {
 func ParseReporters(s string) ([]string, error) {
 	var out []string
 	seen := map[string]bool{}
-	for _, item := range strings.Split(s, ",") {
-		item = strings.TrimSpace(item)
-		if item == "" {
-			continue
-		}
+	for _, item := range runtime.List(s) {
 		if len(item) > table.MaxReporterLen {
 			return nil, fmt.Errorf("reporter %.20q…: longer than %d bytes", item, table.MaxReporterLen)
 		}

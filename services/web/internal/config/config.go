@@ -132,15 +132,7 @@ func (c Config) Validate() error {
 }
 
 // Ancestors is FrameAncestors as a list.
-func (c Config) Ancestors() []string {
-	var out []string
-	for o := range strings.SplitSeq(c.FrameAncestors, ",") {
-		if o = strings.TrimSpace(o); o != "" {
-			out = append(out, o)
-		}
-	}
-	return out
-}
+func (c Config) Ancestors() []string { return runtime.List(c.FrameAncestors) }
 
 // validSource accepts an origin that is safe to paste into a CSP directive:
 // scheme://host[:port], host possibly a "*." wildcard, nothing else.
