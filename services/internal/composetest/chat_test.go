@@ -85,6 +85,7 @@ func TestComposeChatSurvivesChannelLoss(t *testing.T) {
 		return len(s.passing("channel")) == 3 && len(s.passing("presence")) == 2 &&
 			len(s.passing("chatlog")) == 1 && len(s.passing("web")) == 1
 	})
+	eventually(t, 60*time.Second, "every container healthy by its own health check", s.allHealthy)
 	ctx, cancel := context.WithTimeout(context.Background(), 4*time.Minute)
 	defer cancel()
 	alice, bob := login(t, ctx, s.web, 1), login(t, ctx, s.web, 2)

@@ -109,6 +109,22 @@ func eventually(t *testing.T, d time.Duration, what string, cond func() bool) {
 	}
 }
 
+// allHealthy reports whether every container of the project passes its
+// own Docker health check (the binaries' `healthcheck` subcommand).
+func (s *stack) allHealthy() bool {
+	out, err := compose(s, "ps", "-q")
+	if err != nil || len(strings.Fields(out)) == 0 {
+		return false
+	}
+	for _, id := range strings.Fields(out) {
+		b, err := exec.Command("docker", "inspect", "-f", "{{.State.Health.Status}}", id).Output()
+		if err != nil || strings.TrimSpace(string(b)) != "healthy" {
+			return false
+		}
+	}
+	return true
+}
+
 // containerWithIP finds the compose container of service holding ip.
 func (s *stack) containerWithIP(service, ip string) string {
 	out, err := compose(s, "ps", "-q", service)
