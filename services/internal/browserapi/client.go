@@ -54,9 +54,10 @@ type Boot struct {
 
 // Client is one signed-in browser session.
 type Client struct {
-	base *url.URL
-	http *http.Client
-	Boot Boot
+	base   *url.URL
+	http   *http.Client
+	Boot   Boot
+	newest int64 // sentAtMs of the newest message seen, where gap fills start
 }
 
 // Error is a non-2xx answer.

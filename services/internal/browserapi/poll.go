@@ -28,7 +28,8 @@ type Payload struct {
 
 // Poll long-polls once from the client's cursor and advances it: after
 // messages to their last seq, after reset to the new epoch, after moved by
-// booting again. It returns the chat messages received.
+// booting again; after reset or moved it fills the gap from the chatlog.
+// It returns the chat messages received (a gap fill may repeat some).
 func (c *Client) Poll(ctx context.Context) (*PollAnswer, []Message, error) {
 	poll, err := c.base.Parse(c.Boot.PollURL)
 	if err != nil {
@@ -55,12 +56,46 @@ func (c *Client) Poll(ctx context.Context) (*PollAnswer, []Message, error) {
 			}
 		}
 		c.Boot.Seq = a.Seq
-	case "reset", "continue":
+	case "continue":
 		c.Boot.Epoch, c.Boot.Seq = a.Epoch, a.Seq
+	case "reset":
+		// Continuity is gone: what was queued may be lost, so fill the gap
+		// from the chatlog, as the chat UI does, then poll on.
+		c.Boot.Epoch, c.Boot.Seq = a.Epoch, a.Seq
+		if msgs, err = c.Since(ctx, c.newest); err != nil {
+			return &a, nil, err
+		}
 	case "moved":
-		if err := c.Reboot(ctx); err != nil {
+		if msgs, err = c.Resync(ctx); err != nil {
 			return &a, nil, err
 		}
 	}
+	for _, m := range msgs {
+		c.newest = max(c.newest, m.SentAtMs)
+	}
 	return &a, msgs, nil
+}
+
+// Resync boots again (to find the owner after `moved` or a failed poll) and
+// fills the gap from the chatlog: the new cursor starts after whatever the
+// new owner already queued, so those messages come from history.
+func (c *Client) Resync(ctx context.Context) ([]Message, error) {
+	if err := c.Reboot(ctx); err != nil {
+		return nil, err
+	}
+	msgs, err := c.Since(ctx, c.newest)
+	for _, m := range msgs {
+		c.newest = max(c.newest, m.SentAtMs)
+	}
+	return msgs, err
+}
+
+// Since returns the messages to or from the user stored after sinceMs.
+func (c *Client) Since(ctx context.Context, sinceMs int64) ([]Message, error) {
+	var out struct {
+		Messages []Message `json:"messages"`
+	}
+	q := url.Values{"since": {strconv.FormatInt(sinceMs, 10)}, "limit": {"1000"}}
+	err := c.do(ctx, "GET", "/api/since?"+q.Encode(), nil, &out)
+	return out.Messages, err
 }

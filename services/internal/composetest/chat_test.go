@@ -27,10 +27,12 @@ func receive(ctx context.Context, c *browserapi.Client) *receiver {
 		for ctx.Err() == nil {
 			_, msgs, err := c.Poll(ctx)
 			if err != nil {
-				// The owner went away mid-poll: boot again to find the new one.
-				c.Reboot(ctx)
+				// The owner went away mid-poll: boot again to find the new
+				// one, filling the gap from history as the UI does.
 				time.Sleep(200 * time.Millisecond) // back off between failed polls
-				continue
+				if msgs, err = c.Resync(ctx); err != nil {
+					continue
+				}
 			}
 			for _, m := range msgs {
 				r.got <- m
