@@ -13,7 +13,9 @@ import (
 //	k conv 0 sender cmid    → seq: the idempotency index
 //	p user conv             → nothing: the user's conversations
 //	r user conv             → readSeq, peer messages up to it: read marks
-//	t user at conv 0 seq    → nothing: the user's messages by time, for Since
+//	a user minute conv      → nothing: user's conversations active in that
+//	                          minute (since the Unix epoch), for Since
+//	\x00layout              → the layout version (see layout.go)
 //
 // Integers are 8-byte big-endian so byte order is numeric order (all are
 // positive).
@@ -22,8 +24,13 @@ const (
 	tagDedupe = 'k'
 	tagPart   = 'p'
 	tagRead   = 'r'
-	tagTime   = 't'
+	tagActive = 'a'
 )
+
+// activityMs is the span of one activity key: a conversation's first
+// message in each minute writes one per member, so busy conversations pay
+// for it once a minute, not once a message.
+const activityMs = 60_000
 
 func put64(b []byte, v int64) []byte { return binary.BigEndian.AppendUint64(b, uint64(v)) }
 
@@ -46,9 +53,8 @@ func partKey(user int64, conv string) []byte { return append(userPrefix(tagPart,
 
 func readKey(user int64, conv string) []byte { return append(userPrefix(tagRead, user), conv...) }
 
-func timeKey(user, atMs int64, conv string, seq int64) []byte {
-	k := append(put64(userPrefix(tagTime, user), atMs), conv...)
-	return put64(append(k, 0), seq)
+func activityKey(user, minute int64, conv string) []byte {
+	return append(put64(userPrefix(tagActive, user), minute), conv...)
 }
 
 // upper is the smallest key greater than every key starting with prefix.
@@ -79,13 +85,10 @@ func parsePartKey(k []byte) (string, bool) {
 	return string(k[9:]), true
 }
 
-// parseTimeKey reads a t key.
-func parseTimeKey(k []byte) (atMs int64, conv string, seq int64, ok bool) {
-	if len(k) < 1+8+8+1+8 || k[0] != tagTime || k[len(k)-9] != 0 {
-		return 0, "", 0, false
+// parseActivityKey reads an a key.
+func parseActivityKey(k []byte) (minute int64, conv string, ok bool) {
+	if len(k) < 1+8+8 || k[0] != tagActive {
+		return 0, "", false
 	}
-	atMs = int64(binary.BigEndian.Uint64(k[9:17]))
-	conv = string(k[17 : len(k)-9])
-	seq = int64(binary.BigEndian.Uint64(k[len(k)-8:]))
-	return atMs, conv, seq, true
+	return int64(binary.BigEndian.Uint64(k[9:17])), string(k[17:]), true
 }

@@ -3,6 +3,7 @@ package pebblestore
 import (
 	"bytes"
 	"cmp"
+	"container/heap"
 	"context"
 	"fmt"
 	"slices"
@@ -146,40 +147,161 @@ func summary(snap *pebble.Snapshot, user int64, l last) (convlog.Summary, error)
 	}, nil
 }
 
-// Since implements convlog.Store by walking the user's time index from
-// just after since.
+// Since implements convlog.Store. The user's activity keys from since's
+// minute on name every conversation with a newer message; in each, the
+// first such message is found by binary search (seqs and times rise
+// together), and the conversations are merged oldest first.
 func (s *Store) Since(ctx context.Context, user int64, since time.Time, limit int) (p convlog.SincePage, err error) {
 	p.Limit = limit
 	err = s.read(func() error {
 		snap := s.db.NewSnapshot()
 		defer snap.Close()
-		prefix := userPrefix(tagTime, user)
-		it, err := snap.NewIterWithContext(ctx, &pebble.IterOptions{
-			LowerBound: put64(prefix, since.UnixMilli()+1), UpperBound: upper(prefix),
-		})
+		from := since.UnixMilli() + 1
+		convs, err := activeFrom(ctx, snap, user, from)
+		if err != nil || len(convs) == 0 {
+			return err
+		}
+		it, err := snap.NewIterWithContext(ctx, &pebble.IterOptions{LowerBound: []byte{tagMsg}, UpperBound: []byte{tagMsg + 1}})
 		if err != nil {
 			return err
 		}
 		defer it.Close()
-		for ok := it.First(); ok; ok = it.Next() {
-			at, conv, seq, ok := parseTimeKey(it.Key())
-			if !ok {
-				return fmt.Errorf("time key %q: %w", it.Key(), errCorrupt)
-			}
-			if !p.Wants(time.UnixMilli(at)) {
-				break
-			}
-			v, err := get(snap, msgKey(conv, seq))
-			if err != nil || v == nil {
-				return fmt.Errorf("message %s/%d: %w", conv, seq, cmp.Or(err, errCorrupt))
-			}
-			m, _, err := decodeMessage(conv, seq, v)
-			if err != nil {
+		var h cursors
+		for _, conv := range convs {
+			c := &cursor{conv: conv, chunk: min(limit, maxChunk)}
+			if c.next, err = firstFrom(it, conv, from); err != nil {
 				return err
 			}
-			p.Add(m)
+			if err := c.fill(it); err != nil {
+				return err
+			}
+			if len(c.buf) > 0 {
+				h = append(h, c)
+			}
+		}
+		heap.Init(&h)
+		for len(h) > 0 {
+			c := h[0]
+			if !p.Wants(c.buf[0].SentAt) {
+				break
+			}
+			p.Add(c.buf[0])
+			if c.buf = c.buf[1:]; len(c.buf) == 0 {
+				if err := c.fill(it); err != nil {
+					return err
+				}
+			}
+			if len(c.buf) == 0 {
+				heap.Pop(&h)
+			} else {
+				heap.Fix(&h, 0)
+			}
 		}
 		return it.Error()
 	})
 	return p, err
+}
+
+// activeFrom lists the conversations of user with activity keys in fromMs's
+// minute or later: a superset of those with messages sent from fromMs on.
+func activeFrom(ctx context.Context, snap *pebble.Snapshot, user, fromMs int64) ([]string, error) {
+	prefix := userPrefix(tagActive, user)
+	it, err := snap.NewIterWithContext(ctx, &pebble.IterOptions{LowerBound: put64(prefix, fromMs/activityMs), UpperBound: upper(prefix)})
+	if err != nil {
+		return nil, err
+	}
+	defer it.Close()
+	seen := map[string]bool{}
+	var out []string
+	for ok := it.First(); ok; ok = it.Next() {
+		_, conv, ok := parseActivityKey(it.Key())
+		if !ok {
+			return nil, fmt.Errorf("activity key %q: %w", it.Key(), errCorrupt)
+		}
+		if !seen[conv] {
+			seen[conv] = true
+			out = append(out, conv)
+		}
+	}
+	return out, it.Error()
+}
+
+// firstFrom finds the first seq of conv sent from fromMs on, by binary
+// search over its message keys; past the newest when there is none.
+func firstFrom(it *pebble.Iterator, conv string, fromMs int64) (int64, error) {
+	prefix := msgPrefix(conv)
+	if !it.SeekLT(upper(prefix)) || !bytes.HasPrefix(it.Key(), prefix) {
+		return 0, cmp.Or(it.Error(), fmt.Errorf("conversation %s active without messages: %w", conv, errCorrupt))
+	}
+	newest, _ := parseMsgSeq(it.Key())
+	lo, hi := int64(1), newest+1 // the answer lies in [lo, hi]; newest+1 means none
+	for lo < hi {
+		mid := lo + (hi-lo)/2
+		at, err := sentAt(it, conv, mid)
+		if err != nil {
+			return 0, err
+		}
+		if at >= fromMs {
+			hi = mid
+		} else {
+			lo = mid + 1
+		}
+	}
+	return lo, nil
+}
+
+// sentAt reads the server time of conv's message seq.
+func sentAt(it *pebble.Iterator, conv string, seq int64) (int64, error) {
+	k := msgKey(conv, seq)
+	if !it.SeekGE(k) || !bytes.Equal(it.Key(), k) {
+		return 0, cmp.Or(it.Error(), fmt.Errorf("message %s/%d missing: %w", conv, seq, errCorrupt))
+	}
+	m, _, err := decodeMessage(conv, seq, it.Value())
+	return m.SentAt.UnixMilli(), err
+}
+
+// maxChunk bounds the messages a cursor reads ahead with one seek.
+const maxChunk = 64
+
+// cursor walks one conversation's messages for Since, a chunk at a time,
+// so every conversation shares one iterator.
+type cursor struct {
+	conv  string
+	next  int64 // the seq to read next
+	chunk int
+	buf   []convlog.Message
+}
+
+// fill reads the next chunk of messages into buf; buf stays empty at the end.
+func (c *cursor) fill(it *pebble.Iterator) error {
+	prefix := msgPrefix(c.conv)
+	c.buf = c.buf[:0]
+	for ok := it.SeekGE(msgKey(c.conv, c.next)); ok && len(c.buf) < c.chunk && bytes.HasPrefix(it.Key(), prefix); ok = it.Next() {
+		seq, _ := parseMsgSeq(it.Key())
+		m, _, err := decodeMessage(c.conv, seq, it.Value())
+		if err != nil {
+			return err
+		}
+		c.buf = append(c.buf, m)
+		c.next = seq + 1
+	}
+	return it.Error()
+}
+
+// cursors is a heap of cursors by their next message: oldest first, then by
+// conversation and seq, so the order is total.
+type cursors []*cursor
+
+func (h cursors) Len() int { return len(h) }
+func (h cursors) Less(i, j int) bool {
+	a, b := h[i].buf[0], h[j].buf[0]
+	return cmp.Or(a.SentAt.Compare(b.SentAt), cmp.Compare(a.Conv, b.Conv), cmp.Compare(a.Seq, b.Seq)) < 0
+}
+func (h cursors) Swap(i, j int) { h[i], h[j] = h[j], h[i] }
+func (h *cursors) Push(x any)   { *h = append(*h, x.(*cursor)) }
+func (h *cursors) Pop() any {
+	old := *h
+	c := old[len(old)-1]
+	*h = old[:len(old)-1]
+	return c
 }

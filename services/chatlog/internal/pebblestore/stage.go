@@ -155,8 +155,13 @@ func (w *writer) stageAppend(s *stage, drafts []convlog.Draft, at int64) ([]conv
 			s.set(partKey(d.Sender, conv.ID), nil)
 			s.set(partKey(d.Recipient, conv.ID), nil)
 		}
-		h.last++
+		prevAt := h.at
 		h.at = max(h.at, at) // never older than the message before it
+		if h.last == 0 || h.at/activityMs != prevAt/activityMs { // first in its minute
+			s.set(activityKey(d.Sender, h.at/activityMs, conv.ID), nil)
+			s.set(activityKey(d.Recipient, h.at/activityMs, conv.ID), nil)
+		}
+		h.last++
 		if d.Sender == conv.Low {
 			h.lowCum++
 		}
@@ -167,8 +172,6 @@ func (w *writer) stageAppend(s *stage, drafts []convlog.Draft, at int64) ([]conv
 		mk := msgKey(conv.ID, h.last)
 		s.set(mk, encodeMessage(m, h.lowCum))
 		s.set([]byte(dk), put64(nil, h.last))
-		s.set(timeKey(d.Sender, h.at, conv.ID, h.last), nil)
-		s.set(timeKey(d.Recipient, h.at, conv.ID, h.last), nil)
 		s.putMessage(conv.ID, dk, string(mk), h, m)
 		out[i] = m
 		fresh++

@@ -89,6 +89,10 @@ func Open(o Options) (*Store, error) {
 	if err != nil {
 		return nil, fmt.Errorf("open chatlog store %s: %w", o.Dir, err)
 	}
+	if err := checkLayout(db); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("open chatlog store %s: %w", o.Dir, err)
+	}
 	w := newWriter(db, o.MaxBatch, o.Linger, o.Clock, newMetrics(o.Metrics))
 	go w.run() // owned by the Store: Close stops it and waits
 	return &Store{db: db, w: w}, nil

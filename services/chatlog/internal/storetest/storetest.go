@@ -30,6 +30,7 @@ func Run(t *testing.T, open Open) {
 		{"HistoryPaging", testHistoryPaging},
 		{"RecentAndReadMarks", testRecent},
 		{"SincePaging", testSince},
+		{"SinceAcrossTime", testSinceAcrossTime},
 		{"Closed", testClosed},
 	} {
 		t.Run(c.name, func(t *testing.T) {
