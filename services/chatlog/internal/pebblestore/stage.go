@@ -157,7 +157,8 @@ func (w *writer) stageAppend(s *stage, drafts []convlog.Draft, at int64) ([]conv
 		}
 		prevAt := h.at
 		h.at = max(h.at, at) // never older than the message before it
-		if h.last == 0 || h.at/activityMs != prevAt/activityMs { // first in its minute
+		// The conversation's first message in a minute marks it active then.
+		if h.last == 0 || h.at/activityMs != prevAt/activityMs {
 			s.set(activityKey(d.Sender, h.at/activityMs, conv.ID), nil)
 			s.set(activityKey(d.Recipient, h.at/activityMs, conv.ID), nil)
 		}
