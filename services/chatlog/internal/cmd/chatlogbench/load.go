@@ -69,8 +69,9 @@ func runMode(c config, name string, d time.Duration, maxBatch int, viaClient, hi
 	text := strings.Repeat("x", c.textBytes)
 	appendLoad(c.clients, send, c.convs, text, 500*time.Millisecond) // warm up connections and the store
 	profiled := make(chan error, 1)
-	if c.cpuProfile != "" && history {
-		go func() { profiled <- s.profile(c.cpuProfile, d) }()
+	if c.cpuProfile != "" && maxBatch > 1 {
+		file := c.cpuProfile + "." + strings.NewReplacer(" ", "-", ",", "").Replace(name) + ".prof"
+		go func() { profiled <- s.profile(file, d) }()
 	} else {
 		profiled <- nil
 	}

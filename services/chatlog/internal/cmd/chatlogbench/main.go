@@ -38,7 +38,7 @@ func main() {
 	flag.IntVar(&c.histories, "histories", 4000, "history calls to time")
 	flag.IntVar(&c.histLimit, "history-limit", 50, "messages per history page")
 	flag.IntVar(&c.maxBatch, "commit-max-batch", 1000, "the group commit's -commit-max-batch")
-	flag.StringVar(&c.cpuProfile, "cpuprofile", "", "write the server's CPU profile during the group-commit run to this file")
+	flag.StringVar(&c.cpuProfile, "cpuprofile", "", "write the server's CPU profile during each group-commit run to `prefix`.<mode>.prof")
 	flag.Parse()
 	if c.bin == "" || c.dataDir == "" {
 		fmt.Fprintln(os.Stderr, "chatlogbench: -bin and -data are required")
