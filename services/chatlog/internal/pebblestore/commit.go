@@ -16,11 +16,7 @@ import (
 
 // Append implements convlog.Store.
 func (s *Store) Append(ctx context.Context, drafts []convlog.Draft) ([]convlog.Message, error) {
-	o := &op{drafts: drafts}
-	if err := s.read(func() (err error) { o.pre, err = s.w.precheck(drafts); return err }); err != nil {
-		return nil, err
-	}
-	r := s.w.submit(ctx, o)
+	r := s.w.submit(ctx, &op{drafts: drafts})
 	return r.msgs, r.err
 }
 
@@ -61,7 +57,7 @@ func (w *writer) apply(ops []*op) *flight {
 			r.err = w.stageMark(st, o.mark)
 		} else {
 			var n int
-			r.msgs, n, r.err = w.stageAppend(st, o.drafts, o.pre, at)
+			r.msgs, n, r.err = w.stageAppend(st, o.drafts, at)
 			fresh, dup = fresh+n, dup+len(o.drafts)-n
 		}
 		if r.err != nil {
@@ -92,11 +88,7 @@ func (w *writer) apply(ops []*op) *flight {
 		}
 		return f
 	}
-	// Applied, so visible to reads from now on: count it for prechecks,
-	// which may have missed it, and cache the new heads.
-	n := w.applied.Load() + 1
-	w.recent[n%recentBatches] = s.dedupe
-	w.applied.Store(n)
+	// Applied, so visible to the next batch's lookups: cache the new heads.
 	if len(w.heads)+len(s.heads) > maxHeads {
 		clear(w.heads)
 	}

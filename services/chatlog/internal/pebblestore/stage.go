@@ -108,53 +108,12 @@ func (w *writer) head(s *stage, conv string) (head, error) {
 	return h, nil
 }
 
-// precheck is a caller's lookup of its drafts' dedupe keys, done before
-// queueing and on the caller's goroutine, so the writer, which works for
-// everyone in turn, need not do it. It saw every batch up to applied.
-type precheck struct {
-	applied uint64
-	found   []*convlog.Message // by draft; nil where the key was absent
-}
-
-// precheck looks up the dedupe keys of drafts in Pebble.
-func (w *writer) precheck(drafts []convlog.Draft) (*precheck, error) {
-	p := &precheck{applied: w.applied.Load(), found: make([]*convlog.Message, len(drafts))}
-	for i, d := range drafts {
-		conv := d.Conv().ID
-		m, ok, err := w.lookup(conv, dedupeKey(conv, d.Sender, d.ClientMsgID))
-		if err != nil {
-			return nil, err
-		}
-		if ok {
-			p.found[i] = &m
-		}
-	}
-	return p, nil
-}
-
-// stored finds the message a dedupe key points at, staged or applied,
-// trusting the precheck pre (if not nil) for the batches it saw.
-func (w *writer) stored(s *stage, pre *precheck, i int, conv, dk string) (convlog.Message, bool, error) {
+// stored finds the message a dedupe key points at, staged or applied.
+func (w *writer) stored(s *stage, conv, dk string) (convlog.Message, bool, error) {
 	if m, ok := find(s, func(s *stage) map[string]convlog.Message { return s.dedupe }, dk); ok {
 		return m, true, nil
 	}
-	if applied := w.applied.Load(); pre != nil && applied-pre.applied < recentBatches {
-		if m := pre.found[i]; m != nil {
-			return *m, true, nil // stored messages never change
-		}
-		for n := pre.applied + 1; n <= applied; n++ {
-			if m, ok := w.recent[n%recentBatches][dk]; ok {
-				return m, true, nil
-			}
-		}
-		return convlog.Message{}, false, nil
-	}
-	return w.lookup(conv, []byte(dk))
-}
-
-// lookup finds the message dedupe key dk of conv points at in Pebble.
-func (w *writer) lookup(conv string, dk []byte) (convlog.Message, bool, error) {
-	v, err := get(w.db, dk)
+	v, err := get(w.db, []byte(dk))
 	if v == nil || err != nil {
 		return convlog.Message{}, false, err
 	}
@@ -171,13 +130,13 @@ func (w *writer) lookup(conv string, dk []byte) (convlog.Message, bool, error) {
 }
 
 // stageAppend stages the drafts of one op at server time at (ms).
-func (w *writer) stageAppend(s *stage, drafts []convlog.Draft, pre *precheck, at int64) ([]convlog.Message, int, error) {
+func (w *writer) stageAppend(s *stage, drafts []convlog.Draft, at int64) ([]convlog.Message, int, error) {
 	out := make([]convlog.Message, len(drafts))
 	fresh := 0
 	for i, d := range drafts {
 		conv := d.Conv()
 		dk := string(dedupeKey(conv.ID, d.Sender, d.ClientMsgID))
-		m, ok, err := w.stored(s, pre, i, conv.ID, dk)
+		m, ok, err := w.stored(s, conv.ID, dk)
 		if err != nil {
 			return nil, 0, err
 		}

@@ -15,9 +15,6 @@ import (
 type op struct {
 	drafts []convlog.Draft
 	mark   *mark
-	// pre is what the caller found of the drafts' dedupe keys before
-	// queueing (see precheck); nil if it did not look.
-	pre *precheck
 	// res has one slot, so the writer answers without ever waiting on a
 	// caller that has gone away.
 	res chan result
@@ -71,22 +68,10 @@ type writer struct {
 	// the cached heads may be ahead of the disk, so nothing more is written.
 	failed atomic.Pointer[error]
 
-	// applied counts the batches applied to Pebble, and so visible to its
-	// reads; callers read it before their precheck.
-	applied atomic.Uint64
-
 	// Owned by the run goroutine.
 	heads  map[string]head // heads of recently used conversations, as applied
 	lastAt int64           // newest server time handed out, in ms
-	// recent holds the new dedupe entries of the last recentBatches applied
-	// batches, batch n at n%recentBatches: what a precheck may have missed.
-	recent [recentBatches]map[string]convlog.Message
 }
-
-// recentBatches is how many applied batches a precheck may lag behind and
-// still be trusted; an older one is redone by the writer. Callers wait in
-// the queue for one or two batches.
-const recentBatches = 8
 
 // head is where a conversation stands: its newest seq, how many of those
 // messages its lower member sent, and the newest message's time.
