@@ -88,7 +88,12 @@ func (w *writer) apply(ops []*op) *flight {
 		}
 		return f
 	}
-	// Applied, so visible to the next batch's lookups: cache the new heads.
+	// Applied, so visible to the next batch's lookups: add the new dedupe
+	// keys to the filter and cache the new heads.
+	for dk := range s.dedupe {
+		w.seen.add([]byte(dk))
+	}
+	w.m.filterBytes.Set(float64(w.seen.size()))
 	if len(w.heads)+len(s.heads) > maxHeads {
 		clear(w.heads)
 	}

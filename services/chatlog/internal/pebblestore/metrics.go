@@ -8,6 +8,11 @@ type metrics struct {
 	batch    prometheus.Histogram
 	commit   prometheus.Histogram
 	appended *prometheus.CounterVec
+	// dedupe counts idempotency checks by how they ended: "filtered" (the
+	// filter knew the key was new), "found" (a retry), "absent" (a false
+	// positive of the filter, which cost a lookup).
+	dedupe      *prometheus.CounterVec
+	filterBytes prometheus.Gauge
 }
 
 func newMetrics(reg prometheus.Registerer) *metrics {
@@ -23,9 +28,16 @@ func newMetrics(reg prometheus.Registerer) *metrics {
 		appended: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "chatlog_appends_total", Help: "Appended messages: new, or duplicate (an idempotent retry).",
 		}, []string{"result"}),
+		dedupe: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "chatlog_dedupe_checks_total",
+			Help: "Idempotency checks: filtered (known new without a lookup), found (a retry), absent (a filter false positive).",
+		}, []string{"result"}),
+		filterBytes: prometheus.NewGauge(prometheus.GaugeOpts{
+			Name: "chatlog_dedupe_filter_bytes", Help: "Memory of the in-memory filter of idempotency keys.",
+		}),
 	}
 	if reg != nil {
-		reg.MustRegister(m.batch, m.commit, m.appended)
+		reg.MustRegister(m.batch, m.commit, m.appended, m.dedupe, m.filterBytes)
 	}
 	return m
 }

@@ -113,10 +113,16 @@ func (w *writer) stored(s *stage, conv, dk string) (convlog.Message, bool, error
 	if m, ok := find(s, func(s *stage) map[string]convlog.Message { return s.dedupe }, dk); ok {
 		return m, true, nil
 	}
+	if !w.seen.mayContain([]byte(dk)) {
+		w.m.dedupe.WithLabelValues("filtered").Inc()
+		return convlog.Message{}, false, nil
+	}
 	v, err := get(w.db, []byte(dk))
 	if v == nil || err != nil {
+		w.m.dedupe.WithLabelValues("absent").Inc()
 		return convlog.Message{}, false, err
 	}
+	w.m.dedupe.WithLabelValues("found").Inc()
 	seq, err := unseq(v)
 	if err != nil {
 		return convlog.Message{}, false, err

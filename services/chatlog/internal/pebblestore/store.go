@@ -93,7 +93,12 @@ func Open(o Options) (*Store, error) {
 		db.Close()
 		return nil, fmt.Errorf("open chatlog store %s: %w", o.Dir, err)
 	}
-	w := newWriter(db, o.MaxBatch, o.Linger, o.Clock, newMetrics(o.Metrics))
+	seen, err := loadFilter(db, o.Log)
+	if err != nil {
+		db.Close()
+		return nil, fmt.Errorf("open chatlog store %s: %w", o.Dir, err)
+	}
+	w := newWriter(db, seen, o.MaxBatch, o.Linger, o.Clock, newMetrics(o.Metrics))
 	go w.run() // owned by the Store: Close stops it and waits
 	return &Store{db: db, w: w}, nil
 }

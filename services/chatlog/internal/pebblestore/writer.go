@@ -69,6 +69,7 @@ type writer struct {
 	failed atomic.Pointer[error]
 
 	// Owned by the run goroutine.
+	seen   *filter         // every applied dedupe key, and a few more
 	heads  map[string]head // heads of recently used conversations, as applied
 	lastAt int64           // newest server time handed out, in ms
 }
@@ -77,9 +78,10 @@ type writer struct {
 // messages its lower member sent, and the newest message's time.
 type head struct{ last, lowCum, at int64 }
 
-func newWriter(db *pebble.DB, maxBatch int, linger time.Duration, clock func() time.Time, m *metrics) *writer {
+func newWriter(db *pebble.DB, seen *filter, maxBatch int, linger time.Duration, clock func() time.Time, m *metrics) *writer {
+	m.filterBytes.Set(float64(seen.size()))
 	return &writer{
-		db: db, maxBatch: maxBatch, linger: linger, clock: clock, m: m,
+		db: db, seen: seen, maxBatch: maxBatch, linger: linger, clock: clock, m: m,
 		ops: make(chan *op), flights: make(chan *flight), stop: make(chan struct{}), done: make(chan struct{}),
 		heads: map[string]head{},
 	}
