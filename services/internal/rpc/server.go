@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net"
 	"sync"
+	"sync/atomic"
 	"syscall"
 	"time"
 
@@ -49,9 +50,11 @@ type Server struct {
 	opts      ServerOptions
 	cfg       *thrift.TConfiguration
 
+	// closing is set once by Shutdown; every call checks it, so it is not
+	// behind mu, which guards conns.
+	closing atomic.Bool
 	mu      sync.Mutex
 	conns   map[*serverConn]struct{}
-	closing bool
 	wg      sync.WaitGroup // one per connection goroutine
 }
 
@@ -103,7 +106,7 @@ func (s *Server) Serve() error {
 		}
 		backoff = 0
 		s.mu.Lock()
-		if s.closing || len(s.conns) >= s.opts.MaxConns {
+		if s.closing.Load() || len(s.conns) >= s.opts.MaxConns {
 			s.mu.Unlock()
 			c.Close()
 			continue
@@ -120,7 +123,7 @@ func (s *Server) Serve() error {
 // flight until ctx ends, then closes whatever is left.
 func (s *Server) Shutdown(ctx context.Context) error {
 	s.mu.Lock()
-	s.closing = true
+	s.closing.Store(true)
 	for c := range s.conns {
 		c.closeIfIdle()
 	}
@@ -178,11 +181,7 @@ func (s *Server) serve(c *serverConn) {
 	}
 }
 
-func (s *Server) isClosing() bool {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.closing
-}
+func (s *Server) isClosing() bool { return s.closing.Load() }
 
 // temporary reports whether an accept error may pass: descriptor
 // exhaustion, an aborted connection, a timeout.
@@ -192,12 +191,13 @@ func temporary(err error) bool {
 		errors.Is(err, syscall.ECONNABORTED) || (errors.As(err, &ne) && ne.Timeout())
 }
 
-// isQuiet tells a peer simply hanging up, or idling out, from a real fault.
+// isQuiet tells a peer simply hanging up, idling out, or a connection
+// closed by Shutdown between calls from a real fault.
 func isQuiet(te thrift.TTransportException) bool {
 	switch te.TypeId() {
 	case thrift.END_OF_FILE, thrift.NOT_OPEN, thrift.TIMED_OUT:
 		return true
 	}
 	var ne net.Error
-	return errors.As(te, &ne) && ne.Timeout()
+	return errors.As(te, &ne) && ne.Timeout() || errors.Is(te, net.ErrClosed)
 }
