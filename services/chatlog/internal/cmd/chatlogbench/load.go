@@ -47,15 +47,15 @@ func shared(cl *chatlogclient.Client) appendFunc {
 }
 
 // runMode starts a server with -commit-max-batch maxBatch and appends for d
-// from c.clients workers, through one chatlogclient if viaClient, else each
+// from clients workers, through one chatlogclient if viaClient, else each
 // on its own connection; with history it then times history calls.
-func runMode(c config, name string, d time.Duration, maxBatch int, viaClient, history bool) (result, error) {
+func runMode(c config, name string, clients int, d time.Duration, maxBatch int, viaClient, history bool) (result, error) {
 	s, err := startServer(c.bin, c.dataDir, strings.NewReplacer(" ", "-", ",", "").Replace(name), "-commit-max-batch", fmt.Sprint(maxBatch))
 	if err != nil {
 		return result{}, err
 	}
 	defer s.stop()
-	pools := make([]*rpc.Pool[*chatlogt.ChatlogServiceClient], c.clients)
+	pools := make([]*rpc.Pool[*chatlogt.ChatlogServiceClient], clients)
 	for i := range pools {
 		pools[i] = rpc.NewPool(s.thrift, chatlogt.NewChatlogServiceClient)
 		defer pools[i].Close()
@@ -67,16 +67,16 @@ func runMode(c config, name string, d time.Duration, maxBatch int, viaClient, hi
 		send = shared(cl)
 	}
 	text := strings.Repeat("x", c.textBytes)
-	appendLoad(c.clients, send, c.convs, text, 500*time.Millisecond) // warm up connections and the store
+	appendLoad(clients, send, c.convs, text, 500*time.Millisecond) // warm up connections and the store
 	profiled := make(chan error, 1)
 	if c.cpuProfile != "" && maxBatch > 1 {
-		file := c.cpuProfile + "." + strings.NewReplacer(" ", "-", ",", "").Replace(name) + ".prof"
+		file := fmt.Sprintf("%s.%s.%d.prof", c.cpuProfile, strings.NewReplacer(" ", "-", ",", "").Replace(name), clients)
 		go func() { profiled <- s.profile(file, d) }()
 	} else {
 		profiled <- nil
 	}
 	cpu0, self0 := s.cpu(), selfCPU()
-	lat, elapsed, err := appendLoad(c.clients, send, c.convs, text, d)
+	lat, elapsed, err := appendLoad(clients, send, c.convs, text, d)
 	cpu, self := s.cpu()-cpu0, selfCPU()-self0
 	if perr := <-profiled; perr != nil {
 		fmt.Println("cpu profile:", perr)
@@ -88,9 +88,9 @@ func runMode(c config, name string, d time.Duration, maxBatch int, viaClient, hi
 	items, _ := s.metric("chatlog_commit_batch_items_sum")
 	commits, _ := s.metric("chatlog_commit_batch_items_count")
 	commitTime, _ := s.metric("chatlog_commit_seconds_sum")
-	fmt.Printf("%-30s %8.0f appends/s  p50 %s  p99 %s  max %s\n", name+":", r.rate, ms(r.p50), ms(r.p99), ms(r.max))
+	fmt.Printf("%-38s %8.0f appends/s  p50 %s  p99 %s  max %s\n", fmt.Sprintf("%s, %d callers:", name, clients), r.rate, ms(r.p50), ms(r.p99), ms(r.max))
 	n := float64(max(len(lat), 1))
-	fmt.Printf("%-30s %d appends, %.1f per batch, %s from apply to fsync done; CPU per append: server %.0fµs, client %.0fµs\n", "",
+	fmt.Printf("%-38s %d appends, %.1f per batch, %s from apply to fsync done; CPU per append: server %.0fµs, client %.0fµs\n", "",
 		len(lat), items/max(commits, 1), ms(time.Duration(commitTime/max(commits, 1)*float64(time.Second))),
 		float64(cpu.Microseconds())/n, float64(self.Microseconds())/n)
 	if history {
@@ -99,7 +99,7 @@ func runMode(c config, name string, d time.Duration, maxBatch int, viaClient, hi
 			return result{}, err
 		}
 		hr := summarize(h, 0)
-		fmt.Printf("%-30s %d calls, %d messages each, 8 clients: p50 %s  p99 %s  max %s\n",
+		fmt.Printf("%-38s %d calls, %d messages each, 8 clients: p50 %s  p99 %s  max %s\n",
 			"history:", len(h), c.histLimit, ms(hr.p50), ms(hr.p99), ms(hr.max))
 	}
 	return r, nil

@@ -23,7 +23,7 @@ func (noop) Append(_ context.Context, r *chatlogt.AppendRequest) (*commont.Messa
 }
 
 // runNoop measures appends against an in-process no-op server for d.
-func runNoop(c config, d time.Duration) (result, error) {
+func runNoop(c config, clients int, d time.Duration) (result, error) {
 	srv, err := rpc.Listen("127.0.0.1:0", chatlogt.NewChatlogServiceProcessor(noop{}), rpc.ServerOptions{Log: zerolog.Nop()})
 	if err != nil {
 		return result{}, err
@@ -34,19 +34,19 @@ func runNoop(c config, d time.Duration) (result, error) {
 		srv.Shutdown(context.Background())
 		<-done
 	}()
-	pools := make([]*rpc.Pool[*chatlogt.ChatlogServiceClient], c.clients)
+	pools := make([]*rpc.Pool[*chatlogt.ChatlogServiceClient], clients)
 	for i := range pools {
 		pools[i] = rpc.NewPool(srv.Addr().String(), chatlogt.NewChatlogServiceClient)
 		defer pools[i].Close()
 	}
 	text := strings.Repeat("x", c.textBytes)
-	appendLoad(c.clients, independent(pools), c.convs, text, 300*time.Millisecond)
-	lat, elapsed, err := appendLoad(c.clients, independent(pools), c.convs, text, d)
+	appendLoad(clients, independent(pools), c.convs, text, 300*time.Millisecond)
+	lat, elapsed, err := appendLoad(clients, independent(pools), c.convs, text, d)
 	if err != nil {
 		return result{}, err
 	}
 	r := summarize(lat, elapsed)
-	fmt.Printf("%-30s %8.0f calls/s    p50 %s  p99 %s  max %s  (client and server in one process)\n",
-		"thrift, no store:", r.rate, ms(r.p50), ms(r.p99), ms(r.max))
+	fmt.Printf("%-38s %8.0f calls/s    p50 %s  p99 %s  max %s  (client and server in one process)\n",
+		fmt.Sprintf("thrift, no store, %d callers:", clients), r.rate, ms(r.p50), ms(r.p99), ms(r.max))
 	return r, nil
 }
