@@ -49,7 +49,7 @@ func newFilter() *filter {
 }
 
 // loadFilter builds the filter from the dedupe keys in db: one pass over
-// keys only, about a second per few million messages, logged.
+// keys, logged: about 0.3 s per million stored messages (BenchmarkLoadFilter).
 func loadFilter(db *pebble.DB, log zerolog.Logger) (*filter, error) {
 	start, f := time.Now(), newFilter()
 	prefix := []byte{tagDedupe}
