@@ -169,10 +169,7 @@ func (s *Store) Since(ctx context.Context, user int64, since time.Time, limit in
 		var h cursors
 		for _, conv := range convs {
 			c := &cursor{conv: conv, chunk: min(limit, maxChunk)}
-			if c.next, err = firstFrom(it, conv, from); err != nil {
-				return err
-			}
-			if err := c.fill(it); err != nil {
+			if err := c.start(it, from); err != nil {
 				return err
 			}
 			if len(c.buf) > 0 {
@@ -226,15 +223,56 @@ func activeFrom(ctx context.Context, snap *pebble.Snapshot, user, fromMs int64) 
 	return out, it.Error()
 }
 
-// firstFrom finds the first seq of conv sent from fromMs on, by binary
-// search over its message keys; past the newest when there is none.
-func firstFrom(it *pebble.Iterator, conv string, fromMs int64) (int64, error) {
-	prefix := msgPrefix(conv)
+// start reads c's first messages sent from fromMs on. It walks back from
+// the newest message: a gap fill usually wants only the last few. If more
+// than a chunk are that new, it binary-searches for the first instead.
+func (c *cursor) start(it *pebble.Iterator, fromMs int64) error {
+	prefix := msgPrefix(c.conv)
 	if !it.SeekLT(upper(prefix)) || !bytes.HasPrefix(it.Key(), prefix) {
-		return 0, cmp.Or(it.Error(), fmt.Errorf("conversation %s active without messages: %w", conv, errCorrupt))
+		return cmp.Or(it.Error(), fmt.Errorf("conversation %s active without messages: %w", c.conv, errCorrupt))
 	}
-	newest, _ := parseMsgSeq(it.Key())
-	lo, hi := int64(1), newest+1 // the answer lies in [lo, hi]; newest+1 means none
+	c.last, _ = parseMsgSeq(it.Key())
+	var newer []convlog.Message // newest first
+	found := false              // the first message from fromMs on is in newer, or there is none
+	for ok := true; ; ok = it.Prev() {
+		if !ok || !bytes.HasPrefix(it.Key(), prefix) {
+			found = true // every message is that new
+			break
+		}
+		if len(newer) == c.chunk {
+			break
+		}
+		seq, _ := parseMsgSeq(it.Key())
+		m, _, err := decodeMessage(c.conv, seq, it.Value())
+		if err != nil {
+			return err
+		}
+		if m.SentAt.UnixMilli() < fromMs {
+			found = true
+			break
+		}
+		newer = append(newer, m)
+	}
+	if err := it.Error(); err != nil {
+		return err
+	}
+	if found {
+		slices.Reverse(newer)
+		c.buf, c.next = newer, c.last+1
+		return nil
+	}
+	first, err := firstFrom(it, c.conv, fromMs, newer[len(newer)-1].Seq)
+	if err != nil {
+		return err
+	}
+	c.next = first
+	return c.fill(it)
+}
+
+// firstFrom finds the first seq of conv up to hi sent from fromMs on, by
+// binary search; the message at hi is known to be that new.
+func firstFrom(it *pebble.Iterator, conv string, fromMs, hi int64) (int64, error) {
+	lo := int64(1)
 	for lo < hi {
 		mid := lo + (hi-lo)/2
 		at, err := sentAt(it, conv, mid)
@@ -268,6 +306,7 @@ const maxChunk = 64
 type cursor struct {
 	conv  string
 	next  int64 // the seq to read next
+	last  int64 // the newest seq, as of the snapshot
 	chunk int
 	buf   []convlog.Message
 }
@@ -276,6 +315,9 @@ type cursor struct {
 func (c *cursor) fill(it *pebble.Iterator) error {
 	prefix := msgPrefix(c.conv)
 	c.buf = c.buf[:0]
+	if c.next > c.last {
+		return nil
+	}
 	for ok := it.SeekGE(msgKey(c.conv, c.next)); ok && len(c.buf) < c.chunk && bytes.HasPrefix(it.Key(), prefix); ok = it.Next() {
 		seq, _ := parseMsgSeq(it.Key())
 		m, _, err := decodeMessage(c.conv, seq, it.Value())
