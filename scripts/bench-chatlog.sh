@@ -8,13 +8,13 @@
 # with the target (>= 20,000 appends/s, p99 <= 10 ms), met or not. Then the
 # store alone, without Thrift, as a Go benchmark.
 #
-#   CLIENTS    concurrent callers, comma-separated: one run each (default 32,64,128)
+#   CLIENTS    concurrent callers, comma-separated: one run each (default 32,64,96,128)
 #   DURATION   how long each group-commit run appends (default 6s)
 #   DATA_DIR   where the runs keep data; must be on the disk to measure
 #              (default: a fresh directory under ./data, removed afterwards)
 set -euo pipefail
 cd "$(dirname "$0")/.."
-clients=${CLIENTS:-32,64,128}
+clients=${CLIENTS:-32,64,96,128}
 duration=${DURATION:-6s}
 mkdir -p data
 work=$(mktemp -d "${DATA_DIR:-$PWD/data}/bench-chatlog.XXXXXX")
@@ -23,7 +23,7 @@ trap 'rm -rf "$work"' EXIT
 echo "machine: $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg) (other work on the box skews the figures)"
 echo "disk: $(df -h --output=source,fstype "$work" | tail -1)"
 echo
-go build -o "$work/chatlog" ./services/chatlog
+bash scripts/build.sh "$work" # chatlog as the images have it
 go build -o "$work/chatlogbench" ./services/chatlog/internal/cmd/chatlogbench
 "$work/chatlogbench" -bin "$work/chatlog" -data "$work" -clients "$clients" -duration "$duration"
 echo

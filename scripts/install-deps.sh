@@ -2,13 +2,15 @@
 # Installs what building and testing thriftchat needs on a Debian machine:
 # the Thrift compiler (0.17, the pinned generator), Chromium for the browser
 # test, PHP and Python with Debian's Thrift libraries for the client tests,
-# nginx with Nchan for the channel benchmark. Safe to run again: packages
-# already present are skipped without touching apt.
+# nginx with Nchan for the channel benchmark, and a C toolchain with a
+# static libc for the race detector and the cgo chatlog (scripts/build.sh).
+# Safe to run again: packages already present are skipped without touching
+# apt.
 set -euo pipefail
 
 log() { printf 'install-deps: %s\n' "$*" >&2; }
 
-packages=(thrift-compiler chromium php-cli php-thrift python3-thrift nginx libnginx-mod-nchan curl procps iproute2)
+packages=(gcc libc6-dev thrift-compiler chromium php-cli php-thrift python3-thrift nginx libnginx-mod-nchan curl procps iproute2)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -44,7 +44,7 @@ func main() {
 	var clients string
 	flag.StringVar(&c.bin, "bin", "", "chatlog binary to run (required)")
 	flag.StringVar(&c.dataDir, "data", "", "directory for the runs' data, on the disk to measure (required)")
-	flag.StringVar(&clients, "clients", "32,64,128", "concurrent appending callers to measure, comma-separated: one run each")
+	flag.StringVar(&clients, "clients", "32,64,96,128", "concurrent appending callers to measure, comma-separated: one run each")
 	flag.DurationVar(&c.duration, "duration", 5*time.Second, "how long each group-commit run appends")
 	flag.DurationVar(&c.peerTime, "peer-duration", 3*time.Second, "how long to append with one fsync per append")
 	flag.IntVar(&c.convs, "convs", 1000, "conversations the appends spread over")
