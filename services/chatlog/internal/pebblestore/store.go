@@ -1,7 +1,7 @@
 // Package pebblestore is the chatlog's embedded default Store, on Pebble.
 //
-// Why Pebble: it is pure Go (static CGO_ENABLED=0 binaries for FROM-scratch
-// images), it is CockroachDB's engine and well kept, and it is a log-
+// Why Pebble: it builds static binaries for FROM-scratch images (with cgo,
+// which keeps its memtables off the Go heap, or without), it is CockroachDB's engine and well kept, and it is a log-
 // structured store: a commit appends one record to the write-ahead log and
 // one fsync makes a whole batch durable, which is exactly the group commit a
 // chat log wants. bbolt rewrites copy-on-write B-tree pages and syncs twice
