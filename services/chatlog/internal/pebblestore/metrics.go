@@ -10,12 +10,17 @@ type metrics struct {
 	appended *prometheus.CounterVec
 	// dedupe counts idempotency checks by how they ended: "filtered" (the
 	// filter knew the key was new), "found" (a retry), "absent" (a false
-	// positive of the filter, which cost a lookup).
-	dedupe      *prometheus.CounterVec
-	filterBytes prometheus.Gauge
+	// positive of the filter, which cost a lookup). Resolved once: every
+	// append counts one.
+	filtered, found, absent prometheus.Counter
+	filterBytes             prometheus.Gauge
 }
 
 func newMetrics(reg prometheus.Registerer) *metrics {
+	dedupe := prometheus.NewCounterVec(prometheus.CounterOpts{
+		Name: "chatlog_dedupe_checks_total",
+		Help: "Idempotency checks: filtered (known new without a lookup), found (a retry), absent (a filter false positive).",
+	}, []string{"result"})
 	m := &metrics{
 		batch: prometheus.NewHistogram(prometheus.HistogramOpts{
 			Name: "chatlog_commit_batch_items", Help: "Messages and read marks per group commit.",
@@ -28,16 +33,13 @@ func newMetrics(reg prometheus.Registerer) *metrics {
 		appended: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "chatlog_appends_total", Help: "Appended messages: new, or duplicate (an idempotent retry).",
 		}, []string{"result"}),
-		dedupe: prometheus.NewCounterVec(prometheus.CounterOpts{
-			Name: "chatlog_dedupe_checks_total",
-			Help: "Idempotency checks: filtered (known new without a lookup), found (a retry), absent (a filter false positive).",
-		}, []string{"result"}),
 		filterBytes: prometheus.NewGauge(prometheus.GaugeOpts{
 			Name: "chatlog_dedupe_filter_bytes", Help: "Memory of the in-memory filter of idempotency keys.",
 		}),
 	}
+	m.filtered, m.found, m.absent = dedupe.WithLabelValues("filtered"), dedupe.WithLabelValues("found"), dedupe.WithLabelValues("absent")
 	if reg != nil {
-		reg.MustRegister(m.batch, m.commit, m.appended, m.dedupe, m.filterBytes)
+		reg.MustRegister(m.batch, m.commit, m.appended, dedupe, m.filterBytes)
 	}
 	return m
 }

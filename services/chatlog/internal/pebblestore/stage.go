@@ -114,15 +114,15 @@ func (w *writer) stored(s *stage, conv, dk string) (convlog.Message, bool, error
 		return m, true, nil
 	}
 	if !w.seen.mayContain([]byte(dk)) {
-		w.m.dedupe.WithLabelValues("filtered").Inc()
+		w.m.filtered.Inc()
 		return convlog.Message{}, false, nil
 	}
 	v, err := get(w.db, []byte(dk))
 	if v == nil || err != nil {
-		w.m.dedupe.WithLabelValues("absent").Inc()
+		w.m.absent.Inc()
 		return convlog.Message{}, false, err
 	}
-	w.m.dedupe.WithLabelValues("found").Inc()
+	w.m.found.Inc()
 	seq, err := unseq(v)
 	if err != nil {
 		return convlog.Message{}, false, err
