@@ -148,9 +148,9 @@ func summary(snap *pebble.Snapshot, user int64, l last) (convlog.Summary, error)
 }
 
 // Since implements convlog.Store. The user's activity keys from since's
-// minute on name every conversation with a newer message; in each, the
-// first such message is found by binary search (seqs and times rise
-// together), and the conversations are merged oldest first.
+// minute on name every conversation with a newer message; each is read
+// from its first such message (see cursor.start), and the conversations
+// are merged oldest first.
 func (s *Store) Since(ctx context.Context, user int64, since time.Time, limit int) (p convlog.SincePage, err error) {
 	p.Limit = limit
 	err = s.read(func() error {
