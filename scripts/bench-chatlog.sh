@@ -27,6 +27,9 @@ bash scripts/build.sh "$work" # chatlog as the images have it
 go build -o "$work/chatlogbench" ./services/chatlog/internal/cmd/chatlogbench
 "$work/chatlogbench" -bin "$work/chatlog" -data "$work" -clients "$clients" -duration "$duration"
 echo
-echo "the store alone, in process (go test -bench, 64 callers, data under $work):"
-TMPDIR=$work go test -run '^$' -bench '^BenchmarkAppend$' -benchtime 40000x ./services/chatlog/internal/pebblestore/ |
+# Built like the server above: with cgo when a C compiler is here.
+cgo=0
+command -v gcc >/dev/null && [ "${CHATLOG_CGO:-1}" != 0 ] && cgo=1
+echo "the store alone, in process (go test -bench, 64 callers, CGO_ENABLED=$cgo, data under $work):"
+TMPDIR=$work CGO_ENABLED=$cgo go test -run '^$' -bench '^BenchmarkAppend$' -benchtime 40000x ./services/chatlog/internal/pebblestore/ |
   grep -E '^(Benchmark|ok|FAIL)'
