@@ -39,26 +39,35 @@ func newMetrics(reg prometheus.Registerer) *metrics {
 }
 
 // observe times each call and counts its outcome: ok, exception (a typed IDL
-// exception the caller branches on) or error (anything else).
+// exception the caller branches on) or error (anything else). The method's
+// series are resolved here, once per method, not on every call.
 func (m *metrics) observe(name string, next thrift.TProcessorFunction) thrift.TProcessorFunction {
+	duration := m.duration.WithLabelValues(name)
+	var calls [3]prometheus.Counter
+	for o := range calls {
+		calls[o] = m.calls.WithLabelValues(name, outcomes[o])
+	}
 	return thrift.WrappedTProcessorFunction{Wrapped: func(ctx context.Context, seq int32, in, out thrift.TProtocol) (bool, thrift.TException) {
 		start := time.Now()
 		ok, err := next.Process(ctx, seq, in, out)
-		m.duration.WithLabelValues(name).Observe(time.Since(start).Seconds())
-		m.calls.WithLabelValues(name, outcome(err)).Inc()
+		duration.Observe(time.Since(start).Seconds())
+		calls[outcome(err)].Inc()
 		return ok, err
 	}}
 }
 
-func outcome(err error) string {
+// outcomes are the outcome label's values, indexed by outcome's answer.
+var outcomes = [3]string{"ok", "exception", "error"}
+
+func outcome(err error) int {
 	var te thrift.TException
 	switch {
 	case err == nil:
-		return "ok"
+		return 0
 	case errors.As(err, &te) && te.TExceptionType() == thrift.TExceptionTypeCompiled:
-		return "exception"
+		return 1
 	default:
-		return "error"
+		return 2
 	}
 }
 

@@ -5,6 +5,7 @@ import (
 	"encoding/binary"
 	"errors"
 	"io"
+	"maps"
 	"net"
 	"os"
 	"runtime"
@@ -14,6 +15,7 @@ import (
 	"time"
 
 	"github.com/apache/thrift/lib/go/thrift"
+	"github.com/prometheus/client_golang/prometheus"
 	"github.com/rs/zerolog"
 	"go.uber.org/goleak"
 
@@ -327,4 +329,55 @@ func (b *syncBuffer) String() string {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	return string(b.b)
+}
+
+// TestCallMetrics: calls are counted per method and outcome, and every
+// outcome's series exists from the start, so a rate() alert on errors
+// works before the first error.
+func TestCallMetrics(t *testing.T) {
+	reg := prometheus.NewRegistry()
+	s, err := Listen("127.0.0.1:0", presencet.NewPresenceServiceProcessor(echo{}), ServerOptions{Log: zerolog.Nop(), Metrics: reg})
+	if err != nil {
+		t.Fatal(err)
+	}
+	served := make(chan error, 1)
+	go func() { served <- s.Serve() }()
+	p := NewPool(s.Addr().String(), presencet.NewPresenceServiceClient)
+	defer func() {
+		p.Close()
+		s.Shutdown(context.Background())
+		<-served
+	}()
+	for range 2 {
+		if _, err := multiGet(p, 1); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var invalid *commont.InvalidInput
+	if _, err := multiGet(p, -2); !errors.As(err, &invalid) {
+		t.Fatalf("multiGet(-2) = %v; want InvalidInput", err)
+	}
+	want := map[string]float64{"ok": 2, "exception": 1, "error": 0}
+	mfs, err := reg.Gather()
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := map[string]float64{}
+	for _, mf := range mfs {
+		if mf.GetName() != "thrift_server_calls_total" {
+			continue
+		}
+		for _, m := range mf.GetMetric() {
+			labels := map[string]string{}
+			for _, l := range m.GetLabel() {
+				labels[l.GetName()] = l.GetValue()
+			}
+			if labels["method"] == "multiGet" {
+				got[labels["outcome"]] = m.GetCounter().GetValue()
+			}
+		}
+	}
+	if !maps.Equal(got, want) {
+		t.Fatalf("thrift_server_calls_total for multiGet = %v; want %v", got, want)
+	}
 }
