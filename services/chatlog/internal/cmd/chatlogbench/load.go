@@ -50,7 +50,7 @@ func shared(cl *chatlogclient.Client) appendFunc {
 // from clients workers, through one chatlogclient if viaClient, else each
 // on its own connection; with history it then times history calls.
 func runMode(c config, name string, clients int, d time.Duration, maxBatch int, viaClient, history bool) (result, error) {
-	s, err := startServer(c.bin, c.dataDir, strings.NewReplacer(" ", "-", ",", "").Replace(name), "-commit-max-batch", fmt.Sprint(maxBatch))
+	s, err := startServer(c.bin, c.dataDir, slug(name), "-commit-max-batch", fmt.Sprint(maxBatch))
 	if err != nil {
 		return result{}, err
 	}
@@ -70,7 +70,7 @@ func runMode(c config, name string, clients int, d time.Duration, maxBatch int, 
 	appendLoad(clients, send, c.convs, text, 500*time.Millisecond) // warm up connections and the store
 	profiled := make(chan error, 1)
 	if c.cpuProfile != "" && maxBatch > 1 {
-		file := fmt.Sprintf("%s.%s.%d.prof", c.cpuProfile, strings.NewReplacer(" ", "-", ",", "").Replace(name), clients)
+		file := fmt.Sprintf("%s.%s.%d.prof", c.cpuProfile, slug(name), clients)
 		go func() { profiled <- s.profile(file, d) }()
 	} else {
 		profiled <- nil
@@ -104,6 +104,9 @@ func runMode(c config, name string, clients int, d time.Duration, maxBatch int, 
 	}
 	return r, nil
 }
+
+// slug makes a mode's name fit for a file name.
+func slug(name string) string { return strings.NewReplacer(" ", "-", ",", "").Replace(name) }
 
 // appendLoad has workers append in a loop for d, each message to a random
 // conversation, and returns every append's latency.
