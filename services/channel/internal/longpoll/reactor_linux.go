@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"sync/atomic"
 	"syscall"
 	"time"
 
@@ -25,6 +26,10 @@ type epollReactor struct {
 	lot  *lot
 	log  zerolog.Logger
 	done chan struct{}
+	// closing is set by close before it closes file, so run knows the
+	// error that wakes it is the close (RawConn.Read returns the poller's
+	// own "use of closed file", which os.ErrClosed does not match).
+	closing atomic.Bool
 }
 
 // watchEvents: input or hangup, edge-triggered (EPOLLET, 1<<31): one event
@@ -97,7 +102,7 @@ func (r *epollReactor) run(raw syscall.RawConn) {
 		case errors.Is(err, os.ErrDeadlineExceeded):
 			r.lot.sweep(time.Now())
 		case err != nil:
-			if !errors.Is(err, os.ErrClosed) {
+			if !r.closing.Load() {
 				r.log.Error().Err(err).Msg("epoll reactor failed; kept-alive connections are no longer served")
 			}
 			return
@@ -106,6 +111,7 @@ func (r *epollReactor) run(raw syscall.RawConn) {
 }
 
 func (r *epollReactor) close() {
-	r.file.Close() // wakes run with os.ErrClosed
+	r.closing.Store(true)
+	r.file.Close() // wakes run with an error
 	<-r.done
 }
