@@ -21,6 +21,7 @@ import (
 
 	commont "github.com/thriftchat/thriftchat/gen-go/common"
 	presencet "github.com/thriftchat/thriftchat/gen-go/presence"
+	"github.com/thriftchat/thriftchat/services/internal/logtest"
 )
 
 func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
@@ -289,7 +290,7 @@ func TestServeOutlivesDescriptorExhaustion(t *testing.T) {
 // between calls are routine and log nothing; before, each one logged a
 // warning that it was "dropped".
 func TestShutdownClosesIdleConnectionsQuietly(t *testing.T) {
-	var logs syncBuffer
+	var logs logtest.Buffer
 	s, err := Listen("127.0.0.1:0", presencet.NewPresenceServiceProcessor(echo{}), ServerOptions{Log: zerolog.New(&logs)})
 	if err != nil {
 		t.Fatal(err)
@@ -310,25 +311,6 @@ func TestShutdownClosesIdleConnectionsQuietly(t *testing.T) {
 	if logs.String() != "" {
 		t.Fatalf("shutdown logged: %s", logs.String())
 	}
-}
-
-// syncBuffer is a log sink safe for the server's goroutines.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  []byte
-}
-
-func (b *syncBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	b.b = append(b.b, p...)
-	return len(p), nil
-}
-
-func (b *syncBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return string(b.b)
 }
 
 // TestCallMetrics: calls are counted per method and outcome, and every

@@ -1,9 +1,7 @@
 package thriftapi
 
 import (
-	"bytes"
 	"context"
-	"sync"
 	"testing"
 
 	"github.com/rs/zerolog"
@@ -13,6 +11,7 @@ import (
 	"github.com/thriftchat/thriftchat/services/chatlog/internal/convlog"
 	"github.com/thriftchat/thriftchat/services/chatlog/internal/pebblestore"
 	"github.com/thriftchat/thriftchat/services/internal/discovery"
+	"github.com/thriftchat/thriftchat/services/internal/logtest"
 	"github.com/thriftchat/thriftchat/services/internal/rpc"
 )
 
@@ -23,7 +22,7 @@ func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
 type node struct {
 	addr   string
 	store  *pebblestore.Store
-	errlog *syncBuffer
+	errlog *logtest.Buffer
 	pool   *rpc.Pool[*chatlogt.ChatlogServiceClient]
 }
 
@@ -38,7 +37,7 @@ func cluster(t *testing.T, n int) ([]*node, *discovery.Static) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		nd := &node{store: store, errlog: &syncBuffer{}}
+		nd := &node{store: store, errlog: &logtest.Buffer{}}
 		own := &Ownership{}
 		h := New(convlog.New(store), own, zerolog.New(nd.errlog))
 		srv, err := rpc.Listen("127.0.0.1:0", h.Processor(), rpc.ServerOptions{Log: zerolog.Nop()})
@@ -96,22 +95,4 @@ func ownedBy(t *testing.T, res discovery.Resolver, addr string, from int64) (int
 	}
 	t.Fatalf("no conversation owned by %s", addr)
 	return 0, 0
-}
-
-// syncBuffer is a log sink safe for the server's goroutines.
-type syncBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *syncBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *syncBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
 }
