@@ -35,17 +35,23 @@ pids=()
 stop() {
   trap - INT TERM EXIT
   log "stopping…"
-  # Web first (it calls the others), then the rest together.
-  for p in "${pids[@]}"; do kill -TERM "$p" 2>/dev/null || true; done
+  # Web first (it calls the others; it was started last), then the rest together.
+  if [ ${#pids[@]} -gt 0 ]; then
+    kill -TERM "${pids[-1]}" 2>/dev/null && wait "${pids[-1]}" 2>/dev/null
+    for p in "${pids[@]}"; do kill -TERM "$p" 2>/dev/null || true; done
+  fi
   wait 2>/dev/null || true
   log "stopped"
 }
-trap stop INT TERM EXIT
+trap stop EXIT
+trap 'stop; exit 0' INT TERM # Ctrl-C is the way to stop, not a failure
 
 start() {
   local name=$1; shift
-  # Process substitution keeps $! the service's own pid, not sed's.
-  "$bin/$name" "$@" > >(sed -u "s/^/[$name] /") 2>&1 &
+  # Process substitution keeps $! the service's own pid, not sed's. Ctrl-C
+  # reaches neither the service (setsid) nor its sed (which must outlive it
+  # to pass on its shutdown lines): this script stops them, web first.
+  setsid "$bin/$name" "$@" > >(trap '' INT; exec sed -u "s/^/[$name] /") 2>&1 &
   pids+=($!)
 }
 
