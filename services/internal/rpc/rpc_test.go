@@ -56,7 +56,13 @@ func (echo) ChangedSince(context.Context, []commont.UserId, int64) (*presencet.C
 
 func start(t *testing.T, h presencet.PresenceService) (*Server, *Pool[*presencet.PresenceServiceClient]) {
 	t.Helper()
-	s, err := Listen("127.0.0.1:0", presencet.NewPresenceServiceProcessor(h), ServerOptions{Log: zerolog.Nop()})
+	return startWith(t, h, ServerOptions{Log: zerolog.Nop()})
+}
+
+// startWith serves h with opts until the test ends, and gives a pool to it.
+func startWith(t *testing.T, h presencet.PresenceService, opts ServerOptions) (*Server, *Pool[*presencet.PresenceServiceClient]) {
+	t.Helper()
+	s, err := Listen("127.0.0.1:0", presencet.NewPresenceServiceProcessor(h), opts)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -318,18 +324,7 @@ func TestShutdownClosesIdleConnectionsQuietly(t *testing.T) {
 // works before the first error.
 func TestCallMetrics(t *testing.T) {
 	reg := prometheus.NewRegistry()
-	s, err := Listen("127.0.0.1:0", presencet.NewPresenceServiceProcessor(echo{}), ServerOptions{Log: zerolog.Nop(), Metrics: reg})
-	if err != nil {
-		t.Fatal(err)
-	}
-	served := make(chan error, 1)
-	go func() { served <- s.Serve() }()
-	p := NewPool(s.Addr().String(), presencet.NewPresenceServiceClient)
-	defer func() {
-		p.Close()
-		s.Shutdown(context.Background())
-		<-served
-	}()
+	_, p := startWith(t, echo{}, ServerOptions{Log: zerolog.Nop(), Metrics: reg})
 	for range 2 {
 		if _, err := multiGet(p, 1); err != nil {
 			t.Fatal(err)
